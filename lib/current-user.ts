@@ -1,0 +1,45 @@
+/**
+ * `GET /dev/api/users/current-user`: who the credentials belong to. Shared by both strategies.
+ */
+import type { Agent } from 'node:http';
+import { AgileCRMResponseError } from './errors';
+import { parseUser, toProfile, type AgileCRMProfile } from './profile';
+import { apiError, isSuccess, readJSON } from './response';
+import { send } from './transport';
+
+const LABEL = 'profile request';
+
+/** How to reach the current-user endpoint of one account. */
+export interface CurrentUserRequest {
+  profileURL: string;
+  /** The full `Authorization` header value (Bearer token or Basic email:key). */
+  authorization: string;
+  /** The account, recorded in the profile. */
+  domain: string;
+  timeout: number;
+  agent?: Agent;
+}
+
+/**
+ * Fetches the current user and builds the passport profile. Rejects with `AgileCRMAPIError`
+ * (non-2xx), `AgileCRMResponseError` (unusable body) or `AgileCRMRequestError` (transport).
+ */
+export async function fetchProfile(request: CurrentUserRequest): Promise<AgileCRMProfile> {
+  const response = await send({
+    method: 'GET',
+    url: request.profileURL,
+    headers: { accept: 'application/json', authorization: request.authorization },
+    timeout: request.timeout,
+    label: LABEL,
+    ...(request.agent ? { agent: request.agent } : {}),
+  });
+  if (!isSuccess(response.status)) throw apiError(response, LABEL);
+  const user = parseUser(readJSON(response, LABEL));
+  if (!user) {
+    throw new AgileCRMResponseError(
+      `Agile CRM ${LABEL} returned JSON without a user id (HTTP ${response.status})`,
+      response.status,
+    );
+  }
+  return toProfile(user, response.body, request.domain);
+}

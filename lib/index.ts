@@ -1,0 +1,39 @@
+/**
+ * passport-agilecrm: "Log in with Agile CRM" for Passport.
+ *
+ * @packageDocumentation
+ */
+export { Strategy, Strategy as AgileCRMStrategy } from './strategy';
+export type {
+  StrategyOptions,
+  StrategyOptionsWithRequest,
+  StrategyOptionsBase,
+  AuthenticateOptions,
+} from './strategy';
+export type {
+  VerifyCallback,
+  VerifyFunction,
+  VerifyFunctionWithRequest,
+  VerifyResult,
+  TokenParams,
+} from './verify';
+export type { AgileCRMProfile, AgileCRMUser } from './profile';
+export type { TokenSet, ClientAuthentication } from './token-endpoint';
+export {
+  SessionPendingLoginStore,
+  type PendingLogin,
+  type PendingLoginStore,
+  type SessionPendingLoginStoreOptions,
+} from './state-store';
+export {
+  AgileCRMError,
+  AgileCRMAPIError,
+  AgileCRMRequestError,
+  AgileCRMResponseError,
+  AGILECRM_API_ERROR,
+  AGILECRM_REQUEST_ERROR,
+  AGILECRM_RESPONSE_ERROR,
+  type RequestFailure,
+} from './errors';
+export { normalizeDomain } from './domain';
+export { TokenError, AuthorizationError, InternalOAuthError } from 'passport-oauth2';

@@ -1,0 +1,79 @@
+/**
+ * Turning Agile CRM's HTTP responses into values or typed errors.
+ */
+import { AgileCRMAPIError, AgileCRMResponseError } from './errors';
+import { isRecord, parseJSONExact } from './json';
+import type { HttpResponse } from './transport';
+
+/** Longest piece of Agile CRM's own error text copied into a message. */
+const MAX_MESSAGE_LENGTH = 300;
+
+/** True for 2xx statuses. */
+export function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+/**
+ * Builds the error for a non-2xx response, quoting Agile CRM's `"exception message"` (or an
+ * OAuth `error_description`) when the body is JSON. HTML and XML error pages are not quoted.
+ */
+export function apiError(response: HttpResponse, label: string): AgileCRMAPIError {
+  const body = tryParse(response.body);
+  const detail = errorText(body);
+  const message = detail
+    ? `Agile CRM ${label} failed with HTTP ${response.status}: ${detail}`
+    : `Agile CRM ${label} failed with HTTP ${response.status}`;
+  return new AgileCRMAPIError(message, response.status, {
+    body: body ?? undefined,
+    retryAfter: retryAfterSeconds(response.headers['retry-after']),
+  });
+}
+
+/**
+ * Parses a 2xx body as JSON (keeping 64-bit ids exact), or throws a clear
+ * {@link AgileCRMResponseError} for HTML, XML or truncated bodies.
+ */
+export function readJSON(response: HttpResponse, label: string): unknown {
+  try {
+    return parseJSONExact(response.body);
+  } catch {
+    const type = String(response.headers['content-type'] ?? 'no content type');
+    throw new AgileCRMResponseError(
+      `Agile CRM ${label} returned a body that is not JSON (HTTP ${response.status}, ${type})`,
+      response.status,
+    );
+  }
+}
+
+function tryParse(text: string): unknown {
+  try {
+    return parseJSONExact(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function errorText(body: unknown): string | undefined {
+  if (!isRecord(body)) return undefined;
+  const candidates = [
+    body['exception message'],
+    body['error_description'],
+    body['message'],
+    body['error'],
+  ];
+  const text = candidates.find(
+    (value): value is string => typeof value === 'string' && value.trim() !== '',
+  );
+  if (text === undefined) return undefined;
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return clean.length > MAX_MESSAGE_LENGTH ? `${clean.slice(0, MAX_MESSAGE_LENGTH)}…` : clean;
+}
+
+function retryAfterSeconds(header: string | string[] | undefined): number | undefined {
+  if (typeof header !== 'string') return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim());
+  const date = Date.parse(header);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}

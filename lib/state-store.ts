@@ -1,0 +1,110 @@
+/**
+ * Server-side storage of pending logins: the `state` handle sent to Agile CRM maps to the
+ * account, PKCE verifier and application state of one login in progress.
+ *
+ * passport-oauth2 keeps a single pending state per session, so a login started in a second tab
+ * breaks the first. This store keeps several per session, bounded in number, expiring, and
+ * usable once.
+ */
+import { randomBytes } from 'node:crypto';
+
+/** One login in progress. */
+export interface PendingLogin {
+  /** The Agile CRM account the authorization request went to. */
+  domain: string;
+  /** PKCE code verifier, when PKCE is on. */
+  codeVerifier?: string;
+  /** Application state given as `authenticate(..., { state })`, returned in `info.state`. */
+  appState?: unknown;
+}
+
+/**
+ * Where pending logins live. Implement it to keep them somewhere other than the session; the
+ * `handle` returned by `save` is sent as the OAuth `state` parameter.
+ */
+export interface PendingLoginStore {
+  /** Stores `login` and returns an unguessable handle for it. */
+  save(req: unknown, login: PendingLogin): Promise<string>;
+  /** Returns and forgets the login for `handle`; `undefined` when unknown, used or expired. */
+  take(req: unknown, handle: string): Promise<PendingLogin | undefined>;
+}
+
+/** Options of {@link SessionPendingLoginStore}. */
+export interface SessionPendingLoginStoreOptions {
+  /** Session property holding the pending logins. Default `'agilecrm:pending'`. */
+  key?: string;
+  /** Most logins pending at once per session; the oldest is dropped first. Default 10. */
+  maxPending?: number;
+  /** Lifetime of a pending login in milliseconds. Default 10 minutes. */
+  ttl?: number;
+}
+
+interface StoredLogin extends PendingLogin {
+  expiresAt: number;
+}
+
+type Pending = Record<string, StoredLogin>;
+
+/** Keeps pending logins in `req.session` (express-session or any session middleware). */
+export class SessionPendingLoginStore implements PendingLoginStore {
+  readonly #key: string;
+  readonly #maxPending: number;
+  readonly #ttl: number;
+
+  constructor(options: SessionPendingLoginStoreOptions = {}) {
+    this.#key = options.key ?? 'agilecrm:pending';
+    this.#maxPending = options.maxPending ?? 10;
+    this.#ttl = options.ttl ?? 10 * 60 * 1000;
+    if (!Number.isInteger(this.#maxPending) || this.#maxPending < 1) {
+      throw new TypeError('maxPending must be a positive integer');
+    }
+    if (!Number.isFinite(this.#ttl) || this.#ttl <= 0) {
+      throw new TypeError('ttl must be a positive number of milliseconds');
+    }
+  }
+
+  async save(req: unknown, login: PendingLogin): Promise<string> {
+    const session = sessionOf(req);
+    const now = Date.now();
+    const live = Object.entries(readPending(session, this.#key)).filter(
+      ([, l]) => l.expiresAt > now,
+    );
+    // Oldest first; keep room for the new one.
+    live.sort((a, b) => a[1].expiresAt - b[1].expiresAt);
+    const kept = live.slice(Math.max(0, live.length - (this.#maxPending - 1)));
+    const handle = randomBytes(24).toString('base64url');
+    const pending: Pending = Object.fromEntries(kept);
+    pending[handle] = { ...login, expiresAt: now + this.#ttl };
+    session[this.#key] = pending;
+    return handle;
+  }
+
+  async take(req: unknown, handle: string): Promise<PendingLogin | undefined> {
+    const session = sessionOf(req);
+    const pending = readPending(session, this.#key);
+    // hasOwn: a handle such as "__proto__" must not reach Object.prototype.
+    const stored = Object.hasOwn(pending, handle) ? pending[handle] : undefined;
+    if (stored === undefined) return undefined;
+    const rest = Object.entries(pending).filter(([key]) => key !== handle);
+    // An empty object rather than a deleted key: the key is fixed per store, not dynamic.
+    session[this.#key] = Object.fromEntries(rest);
+    const { expiresAt, ...login } = stored;
+    return expiresAt > Date.now() ? login : undefined;
+  }
+}
+
+function sessionOf(req: unknown): Record<string, unknown> {
+  const session =
+    typeof req === 'object' && req !== null && 'session' in req ? req.session : undefined;
+  if (typeof session !== 'object' || session === null) {
+    throw new Error(
+      'Agile CRM login needs session support to keep its state: add express-session (or another session middleware) before passport',
+    );
+  }
+  return session as Record<string, unknown>;
+}
+
+function readPending(session: Record<string, unknown>, key: string): Pending {
+  const value = session[key];
+  return typeof value === 'object' && value !== null ? (value as Pending) : {};
+}

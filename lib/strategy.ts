@@ -1,0 +1,424 @@
+/**
+ * "Log in with Agile CRM": a passport-oauth2 strategy for Agile CRM accounts.
+ */
+import type { Agent } from 'node:http';
+import type { Request } from 'express';
+import OAuth2Strategy, { AuthorizationError, InternalOAuthError } from 'passport-oauth2';
+import { fetchProfile } from './current-user';
+import { normalizeDomain } from './domain';
+import { EndpointTemplates, type EndpointOptions } from './endpoints';
+import { isRecord } from './json';
+import { AgileCRMOAuth2 } from './oauth2-adapter';
+import type { AgileCRMProfile } from './profile';
+import { SessionPendingLoginStore, type PendingLoginStore } from './state-store';
+import {
+  requestToken,
+  revokeToken,
+  type ClientAuthentication,
+  type ClientSettings,
+  type TokenSet,
+} from './token-endpoint';
+import { DEFAULT_TIMEOUT_MS } from './transport';
+import {
+  adaptVerify,
+  type TokenParams,
+  type VerifyCallback,
+  type VerifyFunction,
+  type VerifyFunctionWithRequest,
+} from './verify';
+
+/** Options shared by both verify styles. See the README's options table. */
+export interface StrategyOptionsBase extends EndpointOptions {
+  clientID: string;
+  clientSecret: string;
+  /** Where Agile CRM sends the user back; relative paths resolve against the request. */
+  callbackURL?: string | undefined;
+  scope?: string | string[] | undefined;
+  /** Joins an array `scope`. Default `' '`. */
+  scopeSeparator?: string | undefined;
+  /** Server-side state (CSRF protection) is always on; `false` is refused. */
+  state?: true | undefined;
+  /** PKCE with S256. Default `true`. */
+  pkce?: boolean | undefined;
+  /** Bound on every request to Agile CRM in milliseconds. Default 10000. */
+  timeout?: number | undefined;
+  /** Default `'client_secret_post'`. */
+  clientAuthentication?: ClientAuthentication | undefined;
+  /** As passport-oauth2: `true`, or a function deciding per token, skips the profile request. */
+  skipUserProfile?:
+    | boolean
+    | ((accessToken: string, done: (err: unknown, skip?: boolean) => void) => void)
+    | undefined;
+  /** Where pending logins are kept. Default: the session, see {@link SessionPendingLoginStore}. */
+  store?: PendingLoginStore | undefined;
+  /** Session property used by the default store. Default `'agilecrm:pending'`. */
+  sessionKey?: string | undefined;
+  /** Trust `X-Forwarded-*` when resolving a relative `callbackURL`. */
+  proxy?: boolean | undefined;
+  /** HTTP agent for requests to Agile CRM (proxy, private CA). Default: a keep-alive agent. */
+  agent?: Agent | undefined;
+}
+
+/** Options when the verify function does not take `req`. */
+export interface StrategyOptions extends StrategyOptionsBase {
+  passReqToCallback?: false | undefined;
+}
+
+/** Options when the verify function takes `req` first. */
+export interface StrategyOptionsWithRequest extends StrategyOptionsBase {
+  passReqToCallback: true;
+}
+
+/** Options accepted by `passport.authenticate('agilecrm', options)`. */
+export interface AuthenticateOptions {
+  /** The account to log in to, when the strategy has no fixed `domain`. Validated. */
+  domain?: unknown;
+  /** Application state returned in `info.state` after the callback. */
+  state?: unknown;
+  scope?: string | string[];
+  callbackURL?: string;
+  [option: string]: unknown;
+}
+
+/** passport-oauth2's state store interface, as its `authenticate` calls it. */
+interface OAuth2StateStore {
+  store(
+    req: Request,
+    verifier: string | undefined,
+    state: unknown,
+    meta: unknown,
+    done: (err: unknown, handle?: string) => void,
+  ): void;
+  verify(
+    req: Request,
+    handle: string,
+    done: (err: unknown, ok?: string | boolean, state?: unknown) => void,
+  ): void;
+}
+
+const MAX_CODE_LENGTH = 4096;
+const INVALID_STATE = 'Invalid or expired login state; please start the login again.';
+const MALFORMED = 'Malformed authorization response from Agile CRM.';
+
+/**
+ * Passport strategy for "Log in with Agile CRM" (OAuth 2.0 authorization code flow with state
+ * and PKCE), registered as `'agilecrm'`.
+ *
+ * @example
+ * passport.use(new Strategy(
+ *   { clientID, clientSecret, callbackURL: '/auth/agilecrm/callback', domain: 'acme' },
+ *   async (accessToken, refreshToken, profile) => users.upsert(profile),
+ * ));
+ */
+export class Strategy extends OAuth2Strategy {
+  override name = 'agilecrm';
+
+  // Set by passport-oauth2's constructor; replaced per login. `declare` keeps it untouched.
+  declare protected _stateStore: OAuth2StateStore;
+
+  /** @internal */
+  protected _endpoints: EndpointTemplates;
+  /** @internal */
+  protected _client: ClientSettings;
+  /** @internal */
+  protected _pending: PendingLoginStore;
+  /** @internal The account of the login being handled (set on a per-request copy only). */
+  protected _loginDomain: string | undefined;
+
+  constructor(options: StrategyOptions, verify: VerifyFunction);
+  constructor(options: StrategyOptionsWithRequest, verify: VerifyFunctionWithRequest);
+  constructor(
+    options: StrategyOptions | StrategyOptionsWithRequest,
+    verify: VerifyFunction | VerifyFunctionWithRequest,
+  ) {
+    const checked = checkOptions(options, verify);
+    const endpoints = new EndpointTemplates(options, 'AgileCRMStrategy');
+    const start =
+      endpoints.fixedDomain === undefined
+        ? endpoints.templates
+        : endpoints.for(endpoints.fixedDomain);
+    super(
+      {
+        authorizationURL: start.authorizationURL,
+        tokenURL: start.tokenURL,
+        clientID: checked.clientID,
+        clientSecret: checked.clientSecret,
+        callbackURL: options.callbackURL,
+        scope: options.scope,
+        scopeSeparator: options.scopeSeparator,
+        skipUserProfile: options.skipUserProfile,
+        proxy: options.proxy,
+        state: true,
+        pkce: checked.pkce,
+        // The adapter below takes req first and dispatches to the caller's form.
+        passReqToCallback: true,
+      },
+      adaptVerify(verify, options.passReqToCallback === true),
+    );
+    this._endpoints = endpoints;
+    this._client = {
+      clientID: checked.clientID,
+      clientSecret: checked.clientSecret,
+      clientAuthentication: checked.clientAuthentication,
+      timeout: checked.timeout,
+      ...(options.agent ? { agent: options.agent } : {}),
+    };
+    this._pending =
+      options.store ??
+      new SessionPendingLoginStore({ key: options.sessionKey ?? 'agilecrm:pending' });
+    this._loginDomain = endpoints.fixedDomain;
+    if (endpoints.fixedDomain !== undefined) this._oauth2 = this._oauth2For(endpoints.fixedDomain);
+  }
+
+  /**
+   * Starts a login (redirect to Agile CRM) or finishes one (the callback with `code` or `error`).
+   * Called by passport; `options.domain` picks the account when the strategy has no fixed one.
+   */
+  override authenticate(req: Request, options: AuthenticateOptions = {}): void {
+    const query = isRecord(req.query) ? req.query : {};
+    if (query['error'] !== undefined) {
+      this._authorizationDenied(req, query);
+      return;
+    }
+    const body: Record<string, unknown> = isRecord(req.body) ? req.body : {};
+    const code = query['code'] ?? body['code'];
+    if (code !== undefined) {
+      this._finishLogin(req, options, code, query['state'] ?? body['state']);
+      return;
+    }
+    this._startLogin(req, options);
+  }
+
+  /** Fetches the Agile CRM user for `accessToken` and builds the profile. */
+  override userProfile(
+    accessToken: string,
+    done: (err?: unknown, profile?: AgileCRMProfile) => void,
+  ): void {
+    const domain = this._loginDomain;
+    if (domain === undefined) {
+      process.nextTick(
+        done,
+        new Error('userProfile() needs a fixed domain option on this strategy'),
+      );
+      return;
+    }
+    fetchProfile({
+      profileURL: this._endpoints.for(domain).profileURL,
+      authorization: `Bearer ${accessToken}`,
+      domain,
+      timeout: this._client.timeout,
+      ...(this._client.agent ? { agent: this._client.agent } : {}),
+    }).then(
+      (profile) => process.nextTick(done, null, profile),
+      (err: unknown) => process.nextTick(done, err),
+    );
+  }
+
+  /**
+   * Trades a refresh token for a new token set at the account's token endpoint.
+   *
+   * @example
+   * const tokens = await strategy.refresh(user.refreshToken, { domain: user.domain });
+   */
+  async refresh(refreshToken: string, options: { domain?: string } = {}): Promise<TokenSet> {
+    if (typeof refreshToken !== 'string' || refreshToken === '') {
+      throw new TypeError('refresh() needs a refresh token string');
+    }
+    const domain = this._domainFor(options.domain, 'refresh()');
+    const params = { grant_type: 'refresh_token', refresh_token: refreshToken };
+    return requestToken(this._endpoints.for(domain).tokenURL, params, this._client);
+  }
+
+  /**
+   * Revokes an access or refresh token (RFC 7009). Rejects when no `revokeURL` is configured:
+   * Agile CRM documents no revocation endpoint.
+   */
+  async revoke(
+    token: string,
+    options: { domain?: string; tokenTypeHint?: 'access_token' | 'refresh_token' } = {},
+  ): Promise<void> {
+    if (typeof token !== 'string' || token === '')
+      throw new TypeError('revoke() needs a token string');
+    const domain = this._domainFor(options.domain, 'revoke()');
+    const revokeURL = this._endpoints.for(domain).revokeURL;
+    if (revokeURL === undefined) {
+      throw new Error(
+        'revoke() needs the revokeURL option: Agile CRM documents no revocation endpoint',
+      );
+    }
+    const params: Record<string, string> = { token };
+    if (options.tokenTypeHint) params['token_type_hint'] = options.tokenTypeHint;
+    await revokeToken(revokeURL, params, this._client);
+  }
+
+  /**
+   * @internal passport-oauth2 wraps every token failure in a generic InternalOAuthError; the
+   * errors from this package's token request already say exactly what happened.
+   */
+  _createOAuthError(message: string, err: unknown): Error {
+    return err instanceof Error ? err : new InternalOAuthError(message, err);
+  }
+
+  private _startLogin(req: Request, options: AuthenticateOptions): void {
+    const fixed = this._endpoints.fixedDomain;
+    const requested = options.domain === undefined ? undefined : normalizeDomain(options.domain);
+    const domain = requested ?? fixed;
+    if (domain === undefined || (options.domain !== undefined && requested === undefined)) {
+      this.fail(
+        { message: 'Enter a valid Agile CRM account name (the "acme" in acme.agilecrm.com).' },
+        400,
+      );
+      return;
+    }
+    if (fixed !== undefined && domain !== fixed) {
+      this.fail({ message: `This login is for the Agile CRM account "${fixed}".` }, 400);
+      return;
+    }
+    const scoped = this._scoped(options.state);
+    scoped._oauth2 = this._oauth2For(domain);
+    scoped._loginDomain = domain;
+    OAuth2Strategy.prototype.authenticate.call(scoped, req, { ...options, state: undefined });
+  }
+
+  private _finishLogin(
+    req: Request,
+    options: AuthenticateOptions,
+    code: unknown,
+    state: unknown,
+  ): void {
+    if (typeof code !== 'string' || code === '' || code.length > MAX_CODE_LENGTH) {
+      this.fail({ message: MALFORMED }, 400);
+      return;
+    }
+    if (typeof state !== 'string' || state === '') {
+      this.fail({ message: INVALID_STATE }, 403);
+      return;
+    }
+    // passport-oauth2 also reads code and state from req; both were checked to be strings above.
+    OAuth2Strategy.prototype.authenticate.call(this._scoped(options.state), req, {
+      ...options,
+      state: undefined,
+    });
+  }
+
+  private _authorizationDenied(req: Request, query: Record<string, unknown>): void {
+    const { error, state } = query;
+    const description =
+      typeof query['error_description'] === 'string' ? query['error_description'] : undefined;
+    const uri = typeof query['error_uri'] === 'string' ? query['error_uri'] : undefined;
+    // The login ends here either way, so its pending state is used up.
+    if (typeof state === 'string') this._pending.take(req, state).catch(() => undefined);
+    if (typeof error !== 'string') {
+      this.fail({ message: MALFORMED }, 400);
+    } else if (error === 'access_denied') {
+      this.fail({ message: description ?? 'Access to Agile CRM was denied.' }, 403);
+    } else {
+      this.error(new AuthorizationError(description, error, uri));
+    }
+  }
+
+  /**
+   * A per-request copy whose state store and endpoints belong to this login only, so concurrent
+   * logins to different accounts never share mutable state.
+   */
+  private _scoped(appState: unknown): this {
+    const scoped = Object.create(this) as this;
+    const pending = this._pending;
+    scoped._stateStore = {
+      store(req, verifier, _state, _meta, done) {
+        const domain = scoped._loginDomain as string;
+        pending
+          .save(req, {
+            domain,
+            ...(verifier ? { codeVerifier: verifier } : {}),
+            ...(appState === undefined ? {} : { appState }),
+          })
+          .then(
+            (handle) => process.nextTick(done, null, handle),
+            (err: unknown) => process.nextTick(done, err),
+          );
+      },
+      verify(req, handle, done) {
+        pending.take(req, handle).then(
+          (login) => {
+            if (login === undefined) {
+              process.nextTick(done, null, false, { message: INVALID_STATE });
+              return;
+            }
+            // The token request goes to the account stored with the state, never to one named by the callback.
+            scoped._loginDomain = login.domain;
+            scoped._oauth2 = scoped._oauth2For(login.domain);
+            process.nextTick(done, null, login.codeVerifier ?? true, login.appState);
+          },
+          (err: unknown) => process.nextTick(done, err),
+        );
+      },
+    };
+    return scoped;
+  }
+
+  private _oauth2For(domain: string): AgileCRMOAuth2 {
+    const endpoints = this._endpoints.for(domain);
+    return new AgileCRMOAuth2(endpoints.authorizationURL, endpoints.tokenURL, this._client);
+  }
+
+  private _domainFor(requested: unknown, what: string): string {
+    const fixed = this._endpoints.fixedDomain;
+    if (requested === undefined) {
+      if (fixed === undefined)
+        throw new TypeError(`${what} needs { domain }: this strategy serves several accounts`);
+      return fixed;
+    }
+    const domain = normalizeDomain(requested);
+    if (domain === undefined) throw new TypeError(`${what} got an invalid Agile CRM account name`);
+    if (fixed !== undefined && domain !== fixed) {
+      throw new TypeError(`${what} got account "${domain}" but this strategy is for "${fixed}"`);
+    }
+    return domain;
+  }
+}
+
+interface CheckedOptions {
+  clientID: string;
+  clientSecret: string;
+  pkce: boolean;
+  timeout: number;
+  clientAuthentication: ClientAuthentication;
+}
+
+function checkOptions(options: unknown, verify: unknown): CheckedOptions {
+  if (!isRecord(options)) throw new TypeError('AgileCRMStrategy requires an options object');
+  if (typeof verify !== 'function')
+    throw new TypeError('AgileCRMStrategy requires a verify callback');
+  const { clientID, clientSecret, state, pkce = true, timeout = DEFAULT_TIMEOUT_MS } = options;
+  const clientAuthentication = options['clientAuthentication'] ?? 'client_secret_post';
+  if (typeof clientID !== 'string' || clientID === '') {
+    throw new TypeError('AgileCRMStrategy requires a clientID option');
+  }
+  if (typeof clientSecret !== 'string' || clientSecret === '') {
+    throw new TypeError('AgileCRMStrategy requires a clientSecret option');
+  }
+  if (state !== undefined && state !== true) {
+    throw new TypeError(
+      'AgileCRMStrategy always checks state (CSRF protection); the state option cannot be turned off',
+    );
+  }
+  if (typeof pkce !== 'boolean')
+    throw new TypeError('AgileCRMStrategy pkce option must be true or false');
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
+    throw new TypeError(
+      'AgileCRMStrategy timeout option must be a positive number of milliseconds',
+    );
+  }
+  if (
+    clientAuthentication !== 'client_secret_post' &&
+    clientAuthentication !== 'client_secret_basic'
+  ) {
+    throw new TypeError(
+      'AgileCRMStrategy clientAuthentication must be "client_secret_post" or "client_secret_basic"',
+    );
+  }
+  return { clientID, clientSecret, pkce, timeout, clientAuthentication };
+}
+
+export type { TokenParams, VerifyCallback };

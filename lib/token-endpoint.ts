@@ -1,0 +1,128 @@
+/**
+ * Requests to the OAuth token and revocation endpoints (RFC 6749 section 4.1.3 and 6, RFC 7009).
+ */
+import type { Agent } from 'node:http';
+import { TokenError } from 'passport-oauth2';
+import { AgileCRMResponseError } from './errors';
+import { isRecord, parseJSONExact } from './json';
+import { apiError, isSuccess } from './response';
+import { send } from './transport';
+
+/** How the client proves its identity to the token endpoint. */
+export type ClientAuthentication = 'client_secret_post' | 'client_secret_basic';
+
+/** Tokens from a successful token response. */
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string;
+  /** When the access token expires, in epoch milliseconds, computed from `expires_in`. */
+  expiresAt?: number;
+  tokenType?: string;
+  /** The whole token response as parsed. */
+  params: Record<string, unknown>;
+}
+
+/** Everything needed to call one account's token or revocation endpoint. */
+export interface ClientSettings {
+  clientID: string;
+  clientSecret: string;
+  clientAuthentication: ClientAuthentication;
+  timeout: number;
+  agent?: Agent;
+}
+
+/**
+ * POSTs `params` to `tokenURL` and returns the tokens. OAuth error bodies (also with HTTP 200)
+ * and 200 answers without `access_token` reject with passport-oauth2's `TokenError`.
+ */
+export async function requestToken(
+  tokenURL: string,
+  params: Record<string, string>,
+  client: ClientSettings,
+): Promise<TokenSet> {
+  const response = await send(formPost(tokenURL, params, client, 'token request'));
+  let body: unknown;
+  try {
+    body = parseJSONExact(response.body);
+  } catch {
+    if (!isSuccess(response.status)) throw apiError(response, 'token request');
+    throw new AgileCRMResponseError(
+      `Agile CRM token request returned a body that is not JSON (HTTP ${response.status})`,
+      response.status,
+    );
+  }
+  if (isRecord(body) && typeof body['error'] === 'string') {
+    throw new TokenError(
+      stringOr(body['error_description'], `Agile CRM token request failed: ${body['error']}`),
+      body['error'],
+      stringOr(body['error_uri'], undefined),
+      isSuccess(response.status) ? 500 : response.status,
+    );
+  }
+  if (!isSuccess(response.status)) throw apiError(response, 'token request');
+  if (!isRecord(body) || typeof body['access_token'] !== 'string' || body['access_token'] === '') {
+    throw new TokenError(
+      'Agile CRM token response did not include an access_token',
+      'server_error',
+    );
+  }
+  return toTokenSet(body, body['access_token']);
+}
+
+/** Revokes `token` at an RFC 7009 endpoint. */
+export async function revokeToken(
+  revokeURL: string,
+  params: Record<string, string>,
+  client: ClientSettings,
+): Promise<void> {
+  const response = await send(formPost(revokeURL, params, client, 'token revocation'));
+  if (!isSuccess(response.status)) throw apiError(response, 'token revocation');
+}
+
+function formPost(
+  url: string,
+  params: Record<string, string>,
+  client: ClientSettings,
+  label: string,
+): Parameters<typeof send>[0] {
+  const form = new URLSearchParams(params);
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'content-type': 'application/x-www-form-urlencoded',
+  };
+  if (client.clientAuthentication === 'client_secret_basic') {
+    // RFC 6749 section 2.3.1: form-encode each part before joining them with ':'.
+    const user = encodeURIComponent(client.clientID);
+    const pass = encodeURIComponent(client.clientSecret);
+    headers['authorization'] = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+  } else {
+    form.set('client_id', client.clientID);
+    form.set('client_secret', client.clientSecret);
+  }
+  return {
+    method: 'POST',
+    url,
+    headers,
+    body: form.toString(),
+    timeout: client.timeout,
+    label,
+    ...(client.agent ? { agent: client.agent } : {}),
+  };
+}
+
+function toTokenSet(body: Record<string, unknown>, accessToken: string): TokenSet {
+  const set: TokenSet = { accessToken, params: body };
+  if (typeof body['refresh_token'] === 'string' && body['refresh_token'] !== '') {
+    set.refreshToken = body['refresh_token'];
+  }
+  const expiresIn = Number(body['expires_in']);
+  if (body['expires_in'] !== undefined && Number.isFinite(expiresIn) && expiresIn >= 0) {
+    set.expiresAt = Date.now() + expiresIn * 1000;
+  }
+  if (typeof body['token_type'] === 'string') set.tokenType = body['token_type'];
+  return set;
+}
+
+function stringOr<T>(value: unknown, fallback: T): string | T {
+  return typeof value === 'string' && value !== '' ? value : fallback;
+}

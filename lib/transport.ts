@@ -1,0 +1,166 @@
+/**
+ * The one place this package talks HTTP.
+ *
+ * node-oauth (under passport-oauth2) has no timeout and decodes each chunk separately, which
+ * corrupts UTF-8 characters split across chunks. This transport bounds every request by a total
+ * deadline, caps the body size, decodes the body once, reuses connections through keep-alive
+ * agents, and settles exactly once.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { AgileCRMRequestError } from './errors';
+
+/** Largest response body accepted, in bytes. Agile CRM's user and contact pages are far smaller. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Default bound on every request to Agile CRM, in milliseconds. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+const keepAliveAgents = {
+  'http:': new http.Agent({ keepAlive: true }),
+  'https:': new https.Agent({ keepAlive: true }),
+};
+
+/** One HTTP request. */
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Total time allowed, from sending to the last byte of the body, in milliseconds. */
+  timeout: number;
+  /** Names the request in error messages, e.g. "token request". */
+  label: string;
+  /** Custom agent (proxy, private CA); defaults to a shared keep-alive agent. */
+  agent?: http.Agent;
+}
+
+/** A complete HTTP response with its body decoded as UTF-8. */
+export interface HttpResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** Sends `request`; rejects with {@link AgileCRMRequestError} when no complete response arrives. */
+export function send(request: HttpRequest): Promise<HttpResponse> {
+  const url = new URL(request.url);
+  const deadline = Date.now() + request.timeout;
+  return attempt(request, url, deadline, true);
+}
+
+function attempt(
+  request: HttpRequest,
+  url: URL,
+  deadline: number,
+  mayRetry: boolean,
+): Promise<HttpResponse> {
+  return new Promise<HttpResponse>((resolve, reject) => {
+    const client = url.protocol === 'https:' ? https : http;
+    const agent =
+      request.agent ??
+      (url.protocol === 'https:' ? keepAliveAgents['https:'] : keepAliveAgents['http:']);
+    const where = `${url.origin}${url.pathname}`;
+    let settled = false;
+
+    function fail(error: AgileCRMRequestError): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      reject(error);
+    }
+
+    function succeed(response: HttpResponse): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(response);
+    }
+
+    const headers: http.OutgoingHttpHeaders = { ...request.headers };
+    if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
+
+    const req = client.request(url, { method: request.method, headers, agent }, (res) => {
+      const declared = Number(res.headers['content-length']);
+      if (declared > MAX_BODY_BYTES) {
+        fail(tooLarge(request, where));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) fail(tooLarge(request, where));
+        else chunks.push(chunk);
+      });
+      res.on('end', () => {
+        // Decoding the joined buffer once keeps multi-byte characters split across chunks intact.
+        const body = Buffer.concat(chunks, size).toString('utf8');
+        succeed({ status: res.statusCode ?? 0, headers: res.headers, body });
+      });
+      res.on('aborted', () => fail(network(request, where, 'the connection closed mid-response')));
+      res.on('error', (err) => fail(network(request, where, describe(err), err)));
+    });
+
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (settled) return;
+      // A kept-alive socket the server closed between requests fails on first write; Node's
+      // guidance is to retry once on a fresh connection.
+      if (mayRetry && req.reusedSocket && err.code === 'ECONNRESET' && Date.now() < deadline) {
+        settled = true;
+        clearTimeout(timer);
+        attempt(request, url, deadline, false).then(resolve, reject);
+        return;
+      }
+      fail(network(request, where, describe(err), err));
+    });
+
+    const timer = setTimeout(
+      () => {
+        fail(
+          new AgileCRMRequestError(
+            `Agile CRM ${request.label} to ${where} timed out after ${request.timeout} ms`,
+            'timeout',
+          ),
+        );
+      },
+      Math.max(0, deadline - Date.now()),
+    );
+
+    req.end(request.body);
+  });
+}
+
+function tooLarge(request: HttpRequest, where: string): AgileCRMRequestError {
+  return new AgileCRMRequestError(
+    `Agile CRM ${request.label} to ${where} failed: the response exceeded ${MAX_BODY_BYTES} bytes`,
+    'too_large',
+  );
+}
+
+function network(
+  request: HttpRequest,
+  where: string,
+  what: string,
+  cause?: unknown,
+): AgileCRMRequestError {
+  return new AgileCRMRequestError(
+    `Agile CRM ${request.label} to ${where} failed: ${what}`,
+    'network',
+    cause,
+  );
+}
+
+function describe(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ECONNRESET':
+      return 'connection reset';
+    case 'ENOTFOUND':
+      return 'host not found';
+    default:
+      return err.code ?? err.message;
+  }
+}
