@@ -3,6 +3,8 @@
  *
  * @packageDocumentation
  */
+import './passport-augment';
+
 export { Strategy, Strategy as AgileCRMStrategy } from './strategy';
 export type {
   StrategyOptions,
@@ -15,6 +17,12 @@ export type {
   VerifyFunction,
   VerifyFunctionWithRequest,
   VerifyResult,
+  VerifyAsync,
+  VerifyWithProfile,
+  VerifyWithParams,
+  VerifyAsyncWithRequest,
+  VerifyWithProfileAndRequest,
+  VerifyWithParamsAndRequest,
   TokenParams,
 } from './verify';
 export type { AgileCRMProfile, AgileCRMUser } from './profile';

@@ -23,6 +23,8 @@ import {
   adaptVerify,
   type TokenParams,
   type VerifyCallback,
+  type VerifyContext,
+  type VerifyContextWithRequest,
   type VerifyFunction,
   type VerifyFunctionWithRequest,
 } from './verify';
@@ -125,8 +127,14 @@ export class Strategy extends OAuth2Strategy {
   /** @internal The account of the login being handled (set on a per-request copy only). */
   protected _loginDomain: string | undefined;
 
+  // The VerifyContext overloads come first so that unannotated verify functions get parameter
+  // types in every form; see VerifyContext in verify.ts. Merging them would undo that.
+  /* eslint-disable @typescript-eslint/unified-signatures */
+  constructor(options: StrategyOptions, verify: VerifyContext);
   constructor(options: StrategyOptions, verify: VerifyFunction);
+  constructor(options: StrategyOptionsWithRequest, verify: VerifyContextWithRequest);
   constructor(options: StrategyOptionsWithRequest, verify: VerifyFunctionWithRequest);
+  /* eslint-enable @typescript-eslint/unified-signatures */
   constructor(
     options: StrategyOptions | StrategyOptionsWithRequest,
     verify: VerifyFunction | VerifyFunctionWithRequest,
