@@ -1,0 +1,115 @@
+import { expect } from 'chai';
+import nock from 'nock';
+import request from 'supertest';
+import { ApiKeyStrategy } from '../../lib/api-key-strategy';
+import { API_KEY, DEMO_USER_BODY, EMAIL, form, startApp, type TestApp } from './helpers';
+
+describe('ApiKeyStrategy: verify forms', () => {
+  let app: TestApp | undefined;
+
+  beforeEach(() => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    nock('https://acme.agilecrm.com').get('/dev/api/users/current-user').reply(200, DEMO_USER_BODY);
+  });
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  async function login(strategy: ApiKeyStrategy): Promise<request.Response> {
+    app = await startApp(strategy);
+    return request(app.url)
+      .post('/login')
+      .set('x-test', 'from-request')
+      .type('form')
+      .send(form({ domain: 'acme', email: EMAIL, apiKey: API_KEY }));
+  }
+
+  it('(profile, credentials, done)', async () => {
+    const res = await login(
+      new ApiKeyStrategy((profile, credentials, done) => {
+        done(null, { id: profile.id, email: credentials.email });
+      }),
+    );
+    expect(res.body.user).to.deep.equal({ id: '6263975862861824123', email: EMAIL });
+  });
+
+  it('async (profile, credentials) => user', async () => {
+    const res = await login(
+      new ApiKeyStrategy(async (profile, credentials) => ({
+        id: profile.id,
+        domain: credentials.domain,
+      })),
+    );
+    expect(res.body.user).to.deep.equal({ id: '6263975862861824123', domain: 'acme' });
+  });
+
+  it('(req, profile, credentials, done) with passReqToCallback', async () => {
+    const res = await login(
+      new ApiKeyStrategy({ passReqToCallback: true }, (req, profile, credentials, done) => {
+        done(null, { id: profile.id, header: req.get('x-test'), domain: credentials.domain });
+      }),
+    );
+    expect(res.body.user).to.deep.equal({
+      id: '6263975862861824123',
+      header: 'from-request',
+      domain: 'acme',
+    });
+  });
+
+  it('async (req, profile, credentials) => user with passReqToCallback', async () => {
+    const res = await login(
+      new ApiKeyStrategy({ passReqToCallback: true }, async (req, profile) => ({
+        id: profile.id,
+        header: req.get('x-test'),
+      })),
+    );
+    expect(res.body.user).to.deep.equal({ id: '6263975862861824123', header: 'from-request' });
+  });
+
+  it('done(null, false, info) fails the login with that info', async () => {
+    const res = await login(
+      new ApiKeyStrategy((_profile, _credentials, done) => {
+        done(null, false, { message: 'Not invited' });
+      }),
+    );
+    expect(res.body.failed).to.deep.equal({ info: { message: 'Not invited' }, status: 401 });
+  });
+
+  it('an async verify resolving false (or null) fails the login', async () => {
+    const res = await login(new ApiKeyStrategy(async () => null));
+    expect(res.body.failed.status).to.equal(401);
+  });
+
+  it('an async verify that rejects is an error', async () => {
+    const res = await login(
+      new ApiKeyStrategy(async () => {
+        throw new Error('database down');
+      }),
+    );
+    expect(res.status).to.equal(500);
+    expect(res.body.error.message).to.equal('database down');
+  });
+
+  it('a callback verify that throws is an error, reported once', async () => {
+    const res = await login(
+      new ApiKeyStrategy(() => {
+        throw new Error('bug in verify');
+      }),
+    );
+    expect(res.status).to.equal(500);
+    expect(res.body.error.message).to.equal('bug in verify');
+    expect(app!.errors).to.have.length(1);
+  });
+
+  it('done(err) is an error', async () => {
+    const res = await login(
+      new ApiKeyStrategy((_profile, _credentials, done) => done(new Error('no such user'))),
+    );
+    expect(res.body.error.message).to.equal('no such user');
+  });
+});
