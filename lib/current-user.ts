@@ -33,7 +33,9 @@ export async function fetchProfile(request: CurrentUserRequest): Promise<AgileCR
     label: LABEL,
     ...(request.agent ? { agent: request.agent } : {}),
   });
-  if (!isSuccess(response.status)) throw apiError(response, LABEL);
+  if (!isSuccess(response.status)) {
+    throw apiError(response, LABEL, credentialsIn(request.authorization));
+  }
   const user = parseUser(readJSON(response, LABEL));
   if (!user) {
     throw new AgileCRMResponseError(
@@ -42,4 +44,13 @@ export async function fetchProfile(request: CurrentUserRequest): Promise<AgileCR
     );
   }
   return toProfile(user, response.body, request.domain);
+}
+
+/** The secrets inside an `Authorization` header: a Bearer token, or a Basic header's API key. */
+function credentialsIn(authorization: string): string[] {
+  const [scheme = '', value = ''] = authorization.split(' ', 2);
+  if (scheme.toLowerCase() !== 'basic') return [value];
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return [value, colon === -1 ? decoded : decoded.slice(colon + 1)];
 }

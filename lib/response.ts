@@ -3,6 +3,7 @@
  */
 import { AgileCRMAPIError, AgileCRMResponseError } from './errors';
 import { isRecord, parseJSONExact } from './json';
+import { redactJSON } from './redact';
 import type { HttpResponse } from './transport';
 
 /** Longest piece of Agile CRM's own error text copied into a message. */
@@ -16,9 +17,15 @@ export function isSuccess(status: number): boolean {
 /**
  * Builds the error for a non-2xx response, quoting Agile CRM's `"exception message"` (or an
  * OAuth `error_description`) when the body is JSON. HTML and XML error pages are not quoted.
+ * `secrets` (what the request sent: client secret, tokens, API key) are cut out of the quoted
+ * text and of the body kept as `cause`, in case the server echoed them.
  */
-export function apiError(response: HttpResponse, label: string): AgileCRMAPIError {
-  const body = tryParse(response.body);
+export function apiError(
+  response: HttpResponse,
+  label: string,
+  secrets: readonly (string | undefined)[] = [],
+): AgileCRMAPIError {
+  const body = redactJSON(tryParse(response.body), secrets);
   const detail = errorText(body);
   const message = detail
     ? `Agile CRM ${label} failed with HTTP ${response.status}: ${detail}`

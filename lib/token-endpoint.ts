@@ -5,6 +5,7 @@ import type { Agent } from 'node:http';
 import { TokenError } from 'passport-oauth2';
 import { AgileCRMResponseError } from './errors';
 import { isRecord, parseJSONExact } from './json';
+import { redact } from './redact';
 import { apiError, isSuccess } from './response';
 import { send } from './transport';
 
@@ -41,25 +42,30 @@ export async function requestToken(
   client: ClientSettings,
 ): Promise<TokenSet> {
   const response = await send(formPost(tokenURL, params, client, 'token request'));
+  const secrets = sentSecrets(params, client);
   let body: unknown;
   try {
     body = parseJSONExact(response.body);
   } catch {
-    if (!isSuccess(response.status)) throw apiError(response, 'token request');
+    if (!isSuccess(response.status)) throw apiError(response, 'token request', secrets);
     throw new AgileCRMResponseError(
       `Agile CRM token request returned a body that is not JSON (HTTP ${response.status})`,
       response.status,
     );
   }
   if (isRecord(body) && typeof body['error'] === 'string') {
+    const code = redact(body['error'], secrets);
     throw new TokenError(
-      stringOr(body['error_description'], `Agile CRM token request failed: ${body['error']}`),
-      body['error'],
+      redact(
+        stringOr(body['error_description'], `Agile CRM token request failed: ${code}`),
+        secrets,
+      ),
+      code,
       stringOr(body['error_uri'], undefined),
       isSuccess(response.status) ? 500 : response.status,
     );
   }
-  if (!isSuccess(response.status)) throw apiError(response, 'token request');
+  if (!isSuccess(response.status)) throw apiError(response, 'token request', secrets);
   if (!isRecord(body) || typeof body['access_token'] !== 'string' || body['access_token'] === '') {
     throw new TokenError(
       'Agile CRM token response did not include an access_token',
@@ -76,7 +82,19 @@ export async function revokeToken(
   client: ClientSettings,
 ): Promise<void> {
   const response = await send(formPost(revokeURL, params, client, 'token revocation'));
-  if (!isSuccess(response.status)) throw apiError(response, 'token revocation');
+  if (!isSuccess(response.status)) {
+    throw apiError(response, 'token revocation', sentSecrets(params, client));
+  }
+}
+
+/** What a request to the token or revocation endpoint sent that must never be repeated. */
+function sentSecrets(params: Record<string, string>, client: ClientSettings): string[] {
+  return [
+    client.clientSecret,
+    params['refresh_token'],
+    params['token'],
+    params['code_verifier'],
+  ].filter((value): value is string => value !== undefined);
 }
 
 function formPost(

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
+import { Passport } from 'passport';
 import type { AgileCRMProfile, TokenParams } from '../../lib';
 import {
   ACCESS_TOKEN,
@@ -165,7 +166,6 @@ describe('callback', () => {
         next();
       });
     });
-    const { Passport } = await import('passport');
     const passport = new Passport();
     passport.use(strategy);
     app.post('/callback-post', (req, res, next) =>

@@ -11,6 +11,7 @@ import { Passport } from 'passport';
 import supertest from 'supertest';
 import type { Request } from 'express';
 import {
+  SessionPendingLoginStore,
   Strategy,
   type AuthenticateOptions,
   type StrategyOptions,
@@ -87,6 +88,11 @@ export interface Outcome {
   };
 }
 
+/** `{ domain: req.query.tenant }`, as the README shows for per-request accounts. */
+export function tenantFromQuery(req: Request): AuthenticateOptions {
+  return req.query['tenant'] === undefined ? {} : { domain: req.query['tenant'] };
+}
+
 /**
  * An Express app with express-session and its own Passport instance: GET /login starts a login
  * (`?tenant=` becomes the `domain` option), GET /callback finishes it. Both answer the outcome
@@ -94,8 +100,8 @@ export interface Outcome {
  */
 export function loginApp(
   strategy: Strategy,
-  loginOptions: (req: Request) => AuthenticateOptions = (req) =>
-    req.query['tenant'] === undefined ? {} : { domain: req.query['tenant'] },
+  loginOptions: (req: Request) => AuthenticateOptions = tenantFromQuery,
+  callbackOptions: (req: Request) => AuthenticateOptions = () => ({}),
 ): express.Express {
   const passport = new Passport();
   passport.use(strategy);
@@ -120,10 +126,7 @@ export function loginApp(
       )(req, res, next);
     };
   app.get('/login', answer(loginOptions));
-  app.get(
-    '/callback',
-    answer(() => ({})),
-  );
+  app.get('/callback', answer(callbackOptions));
   return app;
 }
 
@@ -203,13 +206,14 @@ export function mockProfile(
   origin = ACME,
   body = fixture('agilecrm-readme-owner.json'),
   status = 200,
+  contentType = 'application/json',
 ): { scope: nock.Scope; seen: Seen[] } {
   const seen: Seen[] = [];
   const scope = nock(origin)
     .get('/dev/api/users/current-user')
     .reply(function () {
       seen.push({ headers: this.req.headers, form: new URLSearchParams() });
-      return [status, body, { 'content-type': 'application/json' }];
+      return [status, body, { 'content-type': contentType }];
     });
   return { scope, seen };
 }
@@ -254,4 +258,43 @@ export function authenticateDirectly(
     copy.authenticate(full as unknown as Request, options);
   });
   return { first, actions };
+}
+
+/**
+ * The callback half of a login called directly: a pending login for `domain` is put in a fresh
+ * session first, and Agile CRM's redirect brings back `code` and its state.
+ */
+export async function callbackDirectly(
+  strategy: Strategy,
+  domain = 'acme',
+): Promise<{ first: Promise<Action>; actions: Action[] }> {
+  const session: Record<string, unknown> = {};
+  const state = await new SessionPendingLoginStore().save(
+    { session },
+    { domain, codeVerifier: 'a-pkce-verifier-of-enough-length-0123456789abcdef' },
+  );
+  return authenticateDirectly(strategy, { query: { code: 'auth-code', state }, session });
+}
+
+/** The error of an action that must be `error`. */
+export function errorOf(action: Action): Error & Record<string, unknown> {
+  if (action.kind !== 'error') {
+    throw new Error(`expected an error, got ${action.kind}: ${inspect(action.args)}`);
+  }
+  return action.args[0] as Error & Record<string, unknown>;
+}
+
+/** Asserts that none of the secrets appears in the error's message, JSON or inspection. */
+export function expectNoSecrets(err: unknown): void {
+  const e = err as Error;
+  for (const text of [
+    e.message,
+    JSON.stringify(err) ?? '',
+    inspect(err, { depth: 8 }),
+    String(e.stack),
+  ]) {
+    for (const secret of SECRETS) {
+      if (text.includes(secret)) throw new Error(`secret ${secret} leaked into: ${text}`);
+    }
+  }
 }

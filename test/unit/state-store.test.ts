@@ -1,0 +1,85 @@
+import { expect } from 'chai';
+import { SessionPendingLoginStore } from '../../lib';
+
+describe('SessionPendingLoginStore', () => {
+  it('returns a login once, then forgets it', async () => {
+    const store = new SessionPendingLoginStore();
+    const req = { session: {} };
+    const handle = await store.save(req, { domain: 'acme', codeVerifier: 'v', appState: { a: 1 } });
+    expect(handle).to.match(/^[A-Za-z0-9_-]{32}$/);
+    expect(await store.take(req, handle)).to.deep.equal({
+      domain: 'acme',
+      codeVerifier: 'v',
+      appState: { a: 1 },
+    });
+    expect(await store.take(req, handle)).to.equal(undefined);
+  });
+
+  it('does not keep a reference to the login it was given', async () => {
+    const store = new SessionPendingLoginStore();
+    const req = { session: {} };
+    const login = { domain: 'acme' };
+    const handle = await store.save(req, login);
+    login.domain = 'evil';
+    expect((await store.take(req, handle))?.domain).to.equal('acme');
+  });
+
+  it('drops expired logins when saving a new one', async () => {
+    const store = new SessionPendingLoginStore({ ttl: 1000 });
+    const session: Record<string, Record<string, unknown>> = {};
+    const realNow = Date.now;
+    try {
+      await store.save({ session }, { domain: 'old' });
+      Date.now = () => realNow() + 2000;
+      await store.save({ session }, { domain: 'new' });
+    } finally {
+      Date.now = realNow;
+    }
+    const pending = Object.values(session['agilecrm:pending']!) as { domain: string }[];
+    expect(pending.map((p) => p.domain)).to.deep.equal(['new']);
+  });
+
+  it('honours maxPending', async () => {
+    const store = new SessionPendingLoginStore({ maxPending: 2 });
+    const req = { session: {} };
+    const a = await store.save(req, { domain: 'a' });
+    const b = await store.save(req, { domain: 'b' });
+    const c = await store.save(req, { domain: 'c' });
+    expect(await store.take(req, a)).to.equal(undefined);
+    expect((await store.take(req, b))?.domain).to.equal('b');
+    expect((await store.take(req, c))?.domain).to.equal('c');
+  });
+
+  it('does not reach Object.prototype through a handle such as __proto__', async () => {
+    const store = new SessionPendingLoginStore();
+    const req = { session: {} };
+    await store.save(req, { domain: 'acme' });
+    for (const handle of ['__proto__', 'constructor', 'toString', 'valueOf'])
+      expect(await store.take(req, handle)).to.equal(undefined);
+    expect(Object.prototype).not.to.have.property('domain');
+  });
+
+  it('ignores a session value it did not write', async () => {
+    const store = new SessionPendingLoginStore();
+    const req = { session: { 'agilecrm:pending': 'garbage' } };
+    expect(await store.take(req, 'x')).to.equal(undefined);
+    const handle = await store.save(req, { domain: 'acme' });
+    expect((await store.take(req, handle))?.domain).to.equal('acme');
+  });
+
+  it('explains that session support is needed', async () => {
+    const store = new SessionPendingLoginStore();
+    for (const req of [{}, { session: null }, null, 'req']) {
+      const err = await store.save(req, { domain: 'acme' }).catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(Error);
+      expect((err as Error).message).to.match(/needs session support.*express-session/);
+    }
+  });
+
+  it('checks its options', () => {
+    for (const maxPending of [0, -1, 1.5, Number.NaN])
+      expect(() => new SessionPendingLoginStore({ maxPending })).to.throw(TypeError, /maxPending/);
+    for (const ttl of [0, -5, Infinity])
+      expect(() => new SessionPendingLoginStore({ ttl })).to.throw(TypeError, /ttl/);
+  });
+});
