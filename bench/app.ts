@@ -1,0 +1,74 @@
+/**
+ * Entry point of one variant app, run in its own process so its CPU time and heap are its own.
+ * Serves HTTP on 127.0.0.1 and answers the runner's IPC commands (CPU and heap readings).
+ */
+import type { AddressInfo } from 'node:net';
+import tls from 'node:tls';
+import express from 'express';
+import session from 'express-session';
+import { ENV_SETTINGS, ENV_VARIANT, type Command, type Reply } from './protocol';
+import { mountBaseline } from './variants/baseline';
+import { mountLimit } from './variants/limit';
+import { mountOurs } from './variants/ours';
+import type { ProviderSettings } from './variants/settings';
+
+// Every connection to the provider, whatever agent a variant uses, is a TLS client socket made by
+// tls.connect (https.Agent looks it up on the module at call time), so counting calls here counts
+// the app's provider connections. The app makes no other outgoing connections.
+let connections = 0;
+const connect = tls.connect;
+tls.connect = function countedConnect(this: unknown, ...args: unknown[]) {
+  connections++;
+  return Reflect.apply(connect, this, args) as tls.TLSSocket;
+} as typeof tls.connect;
+
+const variant = process.env[ENV_VARIANT];
+const settings = JSON.parse(process.env[ENV_SETTINGS] ?? '{}') as ProviderSettings;
+
+const app = express();
+app.use(
+  session({
+    secret: 'bench-only-session-secret',
+    name: 'sid',
+    resave: false,
+    saveUninitialized: false,
+  }),
+);
+if (variant === 'ours') mountOurs(app, settings);
+else if (variant === 'baseline') mountBaseline(app, settings);
+else if (variant === 'limit') mountLimit(app, settings);
+else throw new Error(`unknown variant "${String(variant)}"`);
+
+function reply(message: Reply): void {
+  process.send?.(message);
+}
+
+function collectGarbage(): void {
+  if (typeof global.gc !== 'function') throw new Error('run the app with --expose-gc');
+  // Twice: the first pass can leave objects that only the second one frees (weak callbacks).
+  global.gc();
+  global.gc();
+}
+
+const server = app.listen(0, '127.0.0.1', () => {
+  reply({ type: 'ready', port: (server.address() as AddressInfo).port });
+});
+// The driver's connections idle while other variants run; keep them open between rounds.
+server.keepAliveTimeout = 120_000;
+
+process.on('message', (command: Command) => {
+  if (command.type === 'sample') {
+    const cpu = process.cpuUsage();
+    reply({
+      id: command.id,
+      type: 'sample',
+      cpuMicros: cpu.user + cpu.system,
+      heapUsed: process.memoryUsage().heapUsed,
+      connections,
+    });
+  } else {
+    collectGarbage();
+    reply({ id: command.id, type: 'gc', heapUsed: process.memoryUsage().heapUsed });
+  }
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,117 @@
+/**
+ * The load driver: virtual users doing complete logins against one variant app over plain HTTP
+ * keep-alive. Consent happens in-process through the emulator, so the only provider traffic is
+ * the app's own (token exchange and profile fetch in the callback).
+ */
+import * as http from 'node:http';
+
+/** Turns an authorization URL into the redirect back to the app (the emulator's consent). */
+export type Approve = (authorizationURL: string) => string | Promise<string>;
+
+/** What one phase of logins measured. */
+export interface PhaseResult {
+  /** Logins that ended with 200 from the callback. */
+  logins: number;
+  elapsedMs: number;
+  /** Callback round trips (the app's token exchange, profile fetch and session login), in ms. */
+  callbackLatencies: number[];
+  errors: number;
+  firstError?: string;
+}
+
+interface Answer {
+  status: number;
+  location: string | undefined;
+  body: string;
+}
+
+/** Drives logins against the app at `origin`. Each virtual user keeps its session cookie. */
+export class LoginDriver {
+  private _agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  private _cookies: (string | undefined)[] = [];
+  private _url: URL;
+
+  constructor(
+    origin: string,
+    private readonly _approve: Approve,
+  ) {
+    this._url = new URL(origin);
+  }
+
+  /** Runs `count` complete logins with `concurrency` virtual users. */
+  async run(count: number, concurrency: number): Promise<PhaseResult> {
+    const result: PhaseResult = { logins: 0, elapsedMs: 0, callbackLatencies: [], errors: 0 };
+    let remaining = count;
+    const user = async (slot: number): Promise<void> => {
+      while (remaining > 0) {
+        remaining--;
+        try {
+          const latency = await this._login(slot);
+          result.callbackLatencies.push(latency);
+          result.logins++;
+        } catch (err) {
+          result.errors++;
+          result.firstError ??= err instanceof Error ? err.message : String(err);
+          this._cookies[slot] = undefined;
+        }
+      }
+    };
+    const start = process.hrtime.bigint();
+    await Promise.all(Array.from({ length: concurrency }, (_, slot) => user(slot)));
+    result.elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
+    return result;
+  }
+
+  /** Closes the driver's connections to the app. */
+  close(): void {
+    this._agent.destroy();
+  }
+
+  /** One login; returns the callback's latency in ms. */
+  private async _login(slot: number): Promise<number> {
+    const start = await this._get('/login', slot);
+    if (start.status !== 302 || start.location === undefined) {
+      throw new Error(`GET /login answered ${start.status}: ${start.body.slice(0, 200)}`);
+    }
+    const back = new URL(await this._approve(start.location));
+    const t0 = process.hrtime.bigint();
+    const done = await this._get(back.pathname + back.search, slot);
+    const latency = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (done.status !== 200) {
+      throw new Error(`callback answered ${done.status}: ${done.body.slice(0, 200)}`);
+    }
+    return latency;
+  }
+
+  private _get(path: string, slot: number): Promise<Answer> {
+    const cookie = this._cookies[slot];
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          agent: this._agent,
+          hostname: this._url.hostname,
+          port: this._url.port,
+          path,
+          headers: cookie === undefined ? {} : { cookie },
+        },
+        (res) => {
+          const setCookie = res.headers['set-cookie']?.[0];
+          if (setCookie !== undefined) this._cookies[slot] = setCookie.split(';', 1)[0];
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              location: res.headers.location,
+              body,
+            }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * `npm run bench`: complete logins through three Express apps side by side (passport-agilecrm,
+ * a plain passport-oauth2 subclass, and no passport at all) against the bundled Agile CRM
+ * emulator over TLS on loopback, in alternating rounds so machine drift cancels in the ratios.
+ * Prints a Markdown table and writes bench/results/<timestamp>.json.
+ *
+ * Sizes come from BENCH_* variables (see config.ts); BENCH_QUICK=1 is a short smoke run.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { createEmulator } from 'passport-agilecrm/testing';
+import { AppProcess } from './app-process';
+import { makeCertificate } from './cert';
+import { measureColdStart } from './cold-start';
+import { readConfig, type BenchConfig, type VariantName } from './config';
+import { LoginDriver } from './driver';
+import { describeMachine } from './machine';
+import { measurePhase } from './measure';
+import {
+  checkTargets,
+  compare,
+  connectionsPerLogin,
+  formatTable,
+  formatTargets,
+  type BenchResult,
+  type HeapFigures,
+  type RoundFigures,
+  type VariantResult,
+} from './report';
+import { spread } from './stats';
+import type { ProviderSettings } from './variants/settings';
+
+const ROOT = path.join(__dirname, '..');
+
+interface Contender {
+  name: VariantName;
+  app: AppProcess;
+  driver: LoginDriver;
+  rounds: RoundFigures[];
+  heapBefore: number;
+  loginsSinceHeap: number;
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const config = readConfig();
+  const machine = describeMachine();
+  log(`machine: ${machine.cpus} CPUs, ${machine.cpuModel}, Node ${machine.node}`);
+  log(`config: ${JSON.stringify(config)}`);
+
+  const cert = await makeCertificate();
+  const emulator = await createEmulator({ tls: cert }).listen();
+  const settings: ProviderSettings = {
+    origin: emulator.url,
+    domain: 'demo',
+    clientID: emulator.clientID,
+    clientSecret: emulator.clientSecret,
+    ca: cert.cert,
+  };
+  const approve = (url: string): string => emulator.approve(url);
+
+  const contenders: Contender[] = [];
+  try {
+    for (const name of config.variants) {
+      const app = await AppProcess.start(name, settings);
+      contenders.push({
+        name,
+        app,
+        driver: new LoginDriver(app.origin, approve),
+        rounds: [],
+        heapBefore: 0,
+        loginsSinceHeap: 0,
+      });
+    }
+
+    for (const c of contenders) {
+      log(`warm-up ${c.name}: ${config.warmup} logins`);
+      await loginsOrThrow(c, config.warmup, config.concurrency);
+      await loginsOrThrow(c, Math.ceil(config.warmup / 4), 1);
+      c.heapBefore = await c.app.heapAfterGC();
+    }
+
+    for (let round = 1; round <= config.rounds; round++) {
+      for (const c of contenders) {
+        const figures = await measureRound(c, config);
+        c.rounds.push(figures);
+        log(
+          `round ${round} ${c.name.padEnd(8)} ` +
+            `c${config.concurrency} ${figures.high.loginsPerSecond.toFixed(0)}/s ` +
+            `c1 ${figures.single.loginsPerSecond.toFixed(0)}/s ` +
+            `cpu ${((figures.high.cpuMs + figures.single.cpuMs) / (figures.high.logins + figures.single.logins)).toFixed(2)} ms/login ` +
+            `conns ${figures.high.connections + figures.single.connections}`,
+        );
+      }
+    }
+
+    const heap: Partial<Record<VariantName, HeapFigures>> = {};
+    for (const c of contenders) {
+      const rest = config.heapLogins - c.loginsSinceHeap;
+      if (rest > 0) {
+        log(`heap ${c.name}: ${rest} more logins to reach ${config.heapLogins}`);
+        await loginsOrThrow(c, rest, config.concurrency);
+      }
+      const after = await c.app.heapAfterGC();
+      heap[c.name] = {
+        logins: c.loginsSinceHeap,
+        beforeBytes: c.heapBefore,
+        afterBytes: after,
+        growthBytes: after - c.heapBefore,
+      };
+    }
+
+    log(`cold start: ${config.coldRuns} fresh processes per package`);
+    const cold = measureColdStart(['passport-agilecrm', 'passport-oauth2'], config.coldRuns, ROOT);
+
+    const variants: VariantResult[] = contenders.map((c) => ({
+      name: c.name,
+      rounds: c.rounds,
+      heap: heap[c.name]!,
+    }));
+    const compared = compare(variants, config.concurrency);
+    const connections: Partial<Record<VariantName, number>> = {};
+    for (const v of variants) connections[v.name] = connectionsPerLogin(v);
+    const result: BenchResult = {
+      startedAt: startedAt.toISOString(),
+      durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+      command: 'npm run bench',
+      machine,
+      config,
+      compared,
+      connectionsPerLogin: connections,
+      heap,
+      coldStartMs: Object.fromEntries(
+        Object.entries(cold).map(([name, runs]) => [name, { ...spread(runs), runs }]),
+      ),
+      targets: checkTargets(compared, connections, heap),
+      variants,
+    };
+
+    const file = writeResult(result);
+    process.stdout.write(
+      `\n${formatTable(result)}\n\n` +
+        `Machine: ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}, ${machine.platform}. ` +
+        `${config.rounds} alternating rounds; ratios are per round (min / median / max).\n\n` +
+        `${formatTargets(result.targets)}\n\n` +
+        `Result: ${path.relative(process.cwd(), file)} (${result.durationSeconds.toFixed(0)} s)\n`,
+    );
+  } finally {
+    for (const c of contenders) c.driver.close();
+    await Promise.all(contenders.map((c) => c.app.stop()));
+    await emulator.close();
+  }
+}
+
+/**
+ * One round of one variant: a few unmeasured logins to reopen connections the provider or the
+ * agent closed while other variants ran (idle keep-alive timeouts), then the two measured phases.
+ */
+async function measureRound(c: Contender, config: BenchConfig): Promise<RoundFigures> {
+  await loginsOrThrow(c, config.roundWarmup, config.concurrency);
+  const high = await measurePhase(c.app, c.driver, config.loginsC16, config.concurrency);
+  const single = await measurePhase(c.app, c.driver, config.loginsC1, 1);
+  c.loginsSinceHeap += high.logins + single.logins;
+  for (const phase of [high, single]) {
+    if (phase.errors > 0) {
+      throw new Error(`${c.name}: ${phase.errors} failed logins; first: ${phase.firstError}`);
+    }
+  }
+  return { high, single };
+}
+
+async function loginsOrThrow(c: Contender, count: number, concurrency: number): Promise<void> {
+  const run = await c.driver.run(count, concurrency);
+  c.loginsSinceHeap += run.logins;
+  if (run.errors > 0) {
+    throw new Error(`${c.name}: ${run.errors} failed logins; first: ${run.firstError}`);
+  }
+}
+
+function writeResult(result: BenchResult): string {
+  const dir = path.join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${result.startedAt.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  return file;
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exitCode = 1;
+});
