@@ -1,0 +1,87 @@
+import { expect } from 'chai';
+import nock from 'nock';
+import { AgileCRMClient, type AgileCRMMethod } from '../../lib/client';
+import { ACCESS_TOKEN } from './fixtures';
+
+describe("AgileCRMClient: request() only sends credentials to the account's /dev/ API", () => {
+  let client: AgileCRMClient;
+  let trap: nock.Scope;
+  let requests: number;
+
+  beforeEach(() => {
+    nock.disableNetConnect();
+    requests = 0;
+    // Any host, any GET: staying unused proves nothing was sent. Other requests are counted
+    // through nock's "no match" event (net connect is disabled, so they cannot leave either).
+    trap = nock(/.*/).persist().get(/.*/).reply(200, '{}');
+    trap.on('request', () => requests++);
+    nock.emitter.on('no match', countUnmatched);
+    client = new AgileCRMClient(
+      { domain: 'acme', accessToken: ACCESS_TOKEN },
+      { baseURL: 'https://gateway.example/agile/{domain}' },
+    );
+  });
+
+  function countUnmatched(): void {
+    requests++;
+  }
+
+  afterEach(() => {
+    nock.emitter.removeListener('no match', countUnmatched);
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  const refused = [
+    'https://evil.example/dev/api/contacts',
+    '//evil.example/dev/api/contacts',
+    'dev/api/contacts',
+    '/oauth/token',
+    '/dev',
+    '/dev/../oauth/token',
+    '/dev/api/../../../oauth/token',
+    '/dev/%2e%2e/oauth/token',
+    '/dev/%2E%2E/%2e%2e/x',
+    '/dev/./api',
+    '/dev\\..\\oauth',
+    '/dev/api/contacts?cursor=x',
+    '/dev/api/contacts#x',
+    '/dev/api/con tacts',
+    '/dev/api/contacts\r\nHost: evil.example',
+  ];
+
+  for (const path of refused) {
+    it(`refuses ${JSON.stringify(path)} with a TypeError and no request`, async () => {
+      const error = await client.request('GET', path).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+
+      expect(error).to.be.instanceOf(TypeError);
+      expect((error as Error).message).to.match(/path must/);
+      expect(requests).to.equal(0);
+    });
+  }
+
+  it('refuses a method that is not one of GET, POST, PUT, DELETE, PATCH', async () => {
+    const error = await client.request('TRACE' as AgileCRMMethod, '/dev/api/contacts').then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+
+    expect(error).to.be.instanceOf(TypeError);
+    expect(requests).to.equal(0);
+  });
+
+  it('accepts an ordinary API path, sent under the base path', async () => {
+    nock.cleanAll();
+    const gateway = nock('https://gateway.example')
+      .get('/agile/acme/dev/api/contacts/5629499534213120123')
+      .reply(200, '{"id":5629499534213120123}');
+
+    const contact = await client.request('GET', '/dev/api/contacts/5629499534213120123');
+
+    expect(contact).to.deep.equal({ id: '5629499534213120123' });
+    expect(gateway.isDone()).to.equal(true);
+  });
+});

@@ -1,0 +1,86 @@
+import { expect } from 'chai';
+import { inspect } from 'node:util';
+import nock from 'nock';
+import { AgileCRMClient } from '../../lib/client';
+import { ACCESS_TOKEN, API_KEY, EMAIL, basic } from './fixtures';
+
+const AGILE = 'https://acme.agilecrm.com';
+const ENCODED = basic(EMAIL, API_KEY).slice('Basic '.length);
+
+function expectClean(text: string): void {
+  for (const secret of [API_KEY, ENCODED, ACCESS_TOKEN]) expect(text).not.to.include(secret);
+}
+
+function everyText(err: unknown): string {
+  const e = err as Error;
+  return [e.message, String(e.stack), JSON.stringify(e), inspect(e, { depth: 5 })].join('\n');
+}
+
+describe('AgileCRMClient: no credential in errors or in the client itself', () => {
+  beforeEach(() => nock.disableNetConnect());
+
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  const failures: [string, (scope: nock.Interceptor) => nock.Scope][] = [
+    ['401', (i) => i.reply(401, '{"status":"401","exception message":"authentication issue"}')],
+    ['500', (i) => i.reply(500, '{"status":"500","exception message":"boom"}')],
+    ['429', (i) => i.reply(429, 'slow down', { 'retry-after': '5' })],
+    ['HTML 200', (i) => i.reply(200, '<html>hi</html>', { 'content-type': 'text/html' })],
+    ['timeout', (i) => i.delay(500).reply(200, '[]')],
+    [
+      'reset',
+      (i) => i.replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })),
+    ],
+  ];
+
+  for (const [what, reply] of failures) {
+    for (const kind of ['apiKey', 'accessToken'] as const) {
+      it(`${what} with ${kind} credentials`, async () => {
+        reply(nock(AGILE).get('/dev/api/contacts').query(true));
+        const client =
+          kind === 'apiKey'
+            ? new AgileCRMClient({ domain: 'acme', email: EMAIL, apiKey: API_KEY }, { timeout: 50 })
+            : new AgileCRMClient({ domain: 'acme', accessToken: ACCESS_TOKEN }, { timeout: 50 });
+
+        const error = await client.listContacts().then(
+          () => expect.fail('expected a rejection'),
+          (err: unknown) => err,
+        );
+
+        expect(error).to.be.instanceOf(Error);
+        expectClean(everyText(error));
+      });
+    }
+  }
+
+  it('JSON.stringify, util.inspect and String of a client show no credential', () => {
+    for (const client of [
+      new AgileCRMClient({ domain: 'acme', email: EMAIL, apiKey: API_KEY }),
+      new AgileCRMClient({ domain: 'acme', accessToken: ACCESS_TOKEN }),
+    ]) {
+      expectClean(JSON.stringify(client));
+      expectClean(inspect(client, { depth: 5, showHidden: true }));
+      expectClean(String(client));
+      expect(JSON.stringify(client)).to.include('acme');
+    }
+  });
+
+  it('constructor errors name the problem, never the value', () => {
+    const bad = 'secret\nvalue';
+    for (const make of [
+      () => new AgileCRMClient({ domain: 'acme', accessToken: bad }),
+      () => new AgileCRMClient({ domain: 'acme', email: EMAIL, apiKey: bad }),
+      () => new AgileCRMClient({ domain: 'acme', email: bad, apiKey: API_KEY }),
+    ]) {
+      expect(make).to.throw(TypeError);
+      try {
+        make();
+      } catch (err) {
+        expect((err as Error).message).not.to.include('secret');
+      }
+    }
+  });
+});
