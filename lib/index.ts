@@ -45,3 +45,32 @@ export {
 } from './errors';
 export { normalizeDomain } from './domain';
 export { TokenError, AuthorizationError, InternalOAuthError } from 'passport-oauth2';
+export {
+  ApiKeyStrategy,
+  type ApiKeyStrategyOptions,
+  type ApiKeyStrategyOptionsWithRequest,
+  type ApiKeyStrategyOptionsBase,
+} from './api-key-strategy';
+export type {
+  ApiKeyCredentials,
+  ApiKeyVerifyFunction,
+  ApiKeyVerifyFunctionWithRequest,
+} from './api-key-verify';
+export {
+  AgileCRMClient,
+  type AgileCRMClientOptions,
+  type AgileCRMCredentials,
+  type AgileCRMTokenCredentials,
+  type AgileCRMApiKeyCredentials,
+  type AgileCRMMethod,
+  type AgileCRMRequestOptions,
+} from './client';
+export {
+  contactProperty,
+  contactFirstName,
+  contactLastName,
+  contactEmail,
+  type AgileCRMContact,
+  type AgileCRMContactProperty,
+  type AgileCRMContactPage,
+} from './contacts';
