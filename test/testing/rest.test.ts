@@ -69,12 +69,13 @@ describe('emulator REST API', () => {
     });
 
     it('answers XML without Accept: application/json', async () => {
-      for (const headers of [
+      const variants: Record<string, string>[] = [
         {},
         { accept: '*/*' },
         { accept: 'text/html' },
         { accept: 'application/json;q=0' },
-      ]) {
+      ];
+      for (const headers of variants) {
         const response = await currentUser({ authorization: DEMO_BASIC, ...headers });
         expect(response.status).to.equal(200);
         expect(response.headers.get('content-type')).to.match(/^application\/xml/);
