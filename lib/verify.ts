@@ -106,8 +106,11 @@ type AnyFunction = (...args: unknown[]) => unknown;
 
 /**
  * Returns one six-argument function `(req, accessToken, refreshToken, params, profile, done)`
- * that calls `verify` in the form its arity declares:
- * one fewer argument than the callback form means the promise form.
+ * that calls `verify` in the form its arity declares: five parameters (six with `req`) take the
+ * token response too, four (five) take `done`, and anything shorter is the promise form. Shorter
+ * includes `async () => user` and functions with default or rest parameters, whose `length` is
+ * smaller than the parameters they name; treating those as callback forms would wait forever
+ * for a `done` they never call.
  */
 export function adaptVerify(
   verify: VerifyFunction | VerifyFunctionWithRequest,
@@ -127,14 +130,46 @@ export function adaptVerify(
     const head: unknown[] = passReqToCallback
       ? [req, accessToken, refreshToken]
       : [accessToken, refreshToken];
-    if (arity === lead + 5) {
-      fn(...head, params, profile, done);
-    } else if (arity === lead + 3) {
-      settlePromise(() => fn(...head, profile), done);
+    if (arity >= lead + 5) {
+      callWithCallback((once) => fn(...head, params, profile, once), done);
+    } else if (arity === lead + 4) {
+      callWithCallback((once) => fn(...head, profile, once), done);
     } else {
-      fn(...head, profile, done);
+      settlePromise(() => fn(...head, profile), done);
     }
   };
+}
+
+/**
+ * Calls a callback-form verify. An `async` function written in that form returns a promise; if
+ * it rejects before calling `done`, the rejection ends the login as an error instead of leaving
+ * it waiting forever.
+ */
+function callWithCallback(call: (once: VerifyCallback) => unknown, done: VerifyCallback): void {
+  let called = false;
+  const once: VerifyCallback = (err, user, info) => {
+    if (called) return;
+    called = true;
+    done(err, user, info);
+  };
+  // A synchronous throw propagates to passport-oauth2, which reports it as an error.
+  const result = call(once);
+  if (isThenable(result)) {
+    result.then(undefined, (err: unknown) => {
+      // After `done` the login is over: leave the application's own error unhandled, as it
+      // would be without this wrapper.
+      if (called) throw err;
+      process.nextTick(once, err);
+    });
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function settlePromise(call: () => unknown, done: VerifyCallback): void {
