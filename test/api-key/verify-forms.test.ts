@@ -97,7 +97,7 @@ describe('ApiKeyStrategy: verify forms', () => {
 
   it('a callback verify that throws is an error, reported once', async () => {
     const res = await login(
-      new ApiKeyStrategy(() => {
+      new ApiKeyStrategy((_profile, _credentials, _done) => {
         throw new Error('bug in verify');
       }),
     );
@@ -111,5 +111,17 @@ describe('ApiKeyStrategy: verify forms', () => {
       new ApiKeyStrategy((_profile, _credentials, done) => done(new Error('no such user'))),
     );
     expect(res.body.error.message).to.equal('no such user');
+  });
+
+  it('a done called twice settles the login once', async () => {
+    const res = await login(
+      new ApiKeyStrategy((profile, _credentials, done) => {
+        done(null, { id: profile.id });
+        done(new Error('second call'));
+      }),
+    );
+    expect(res.status).to.equal(200);
+    expect(res.body.user).to.deep.equal({ id: '6263975862861824123' });
+    expect(app!.errors).to.have.length(0);
   });
 });

@@ -55,6 +55,7 @@ describe('AgileCRMClient: construction', () => {
     for (const timeout of [0, -5, Number.NaN, Infinity]) {
       expect(() => new AgileCRMClient(credentials, { timeout })).to.throw(TypeError, /timeout/);
     }
+    expect(() => new AgileCRMClient(credentials, null as never)).to.throw(TypeError, /options/);
     expect(() => new AgileCRMClient(credentials, { onUnauthorized: 'refresh' as never })).to.throw(
       TypeError,
       /onUnauthorized must be a function/,
