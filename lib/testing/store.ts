@@ -39,7 +39,8 @@ export interface IssuedTokens {
   refreshToken: string;
 }
 
-/** Pending consents and codes kept at most; the oldest are dropped beyond this. */
+/** Pending consents and codes kept at most (the oldest are dropped beyond this); also the access
+ * token count above which expired ones are forgotten. */
 const MAX_PENDING = 10_000;
 /** How long a consent page stays usable, in milliseconds. */
 const CONSENT_TTL_MS = 10 * 60 * 1000;
@@ -158,11 +159,20 @@ export class AuthorizationStore {
   }
 
   #issue(grantID: string): IssuedTokens {
+    if (this.#accessTokens.size >= MAX_PENDING) this.#dropExpiredAccessTokens();
     const accessToken = randomToken();
     const refreshToken = randomToken();
     this.#accessTokens.set(accessToken, { grantID, expiresAt: Date.now() + this.accessTokenTTLms });
     this.#refreshTokens.set(refreshToken, grantID);
     return { accessToken, refreshToken };
+  }
+
+  /** Long runs (load tests) would otherwise keep every access token ever issued. */
+  #dropExpiredAccessTokens(): void {
+    const now = Date.now();
+    for (const [token, entry] of this.#accessTokens) {
+      if (entry.expiresAt <= now) this.#accessTokens.delete(token);
+    }
   }
 }
 
