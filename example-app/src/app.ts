@@ -74,6 +74,7 @@ export async function createApp(config: AppConfig): Promise<ExampleApp> {
       vault,
       baseURL: config.agilecrm.baseURL,
       timeout: config.agilecrm.timeout,
+      log,
     }),
     csrf: csrfProtection(),
     loginLimit: loginRateLimit(config.loginRateLimit ?? 20, (_req, res) =>

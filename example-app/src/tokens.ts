@@ -4,6 +4,7 @@
  * when it has expired, and once more when Agile CRM answers 401; the new tokens are sealed back
  * into the session.
  */
+import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { AgileCRMAPIError, AgileCRMClient, TokenError, type Strategy } from 'passport-agilecrm';
 import {
@@ -14,6 +15,9 @@ import {
 } from './credentials';
 import { currentUser, type SessionUser } from './session-user';
 import type { TokenVault } from './token-vault';
+
+/** How long a refresh result is reused by requests that still hold the old refresh token. */
+const REUSE_MS = 30_000;
 
 /** The user's Agile CRM login is over (credentials refused or unreadable): log them out. */
 export class SessionEndedError extends Error {
@@ -26,6 +30,8 @@ export interface AgileCRMAccessOptions {
   vault: TokenVault;
   baseURL?: string | undefined;
   timeout?: number | undefined;
+  /** Told about each refresh (the account only, never a token). */
+  log?: ((line: string) => void) | undefined;
   /** Refresh this long before `expiresAt`, in milliseconds, so a token does not expire in flight. */
   expirySkew?: number | undefined;
 }
@@ -97,23 +103,63 @@ export class AgileCRMAccess {
     return credentials.expiresAt - (this._options.expirySkew ?? 5000) <= Date.now();
   }
 
-  private _refresh(
+  /**
+   * Refreshes the tokens of `credentials`. Refresh tokens may rotate (the old one stops working),
+   * so requests of one session that hold the same refresh token share one refresh, and its result
+   * stays available for a short while to requests that started before it was stored. Each
+   * request seals the result into its own copy of the session, so whichever saves last still
+   * stores the new tokens.
+   */
+  private async _refresh(
     req: Request,
     user: SessionUser,
     credentials: OAuthCredentials,
   ): Promise<OAuthCredentials> {
-    const key = req.sessionID;
-    const running = this._refreshing.get(key);
-    if (running !== undefined) return running;
-    const refreshing = this._doRefresh(req, user, credentials).finally(() => {
-      this._refreshing.delete(key);
+    const key = `${req.sessionID}:${fingerprint(credentials.refreshToken ?? '')}`;
+    let refreshing = this._refreshing.get(key);
+    if (refreshing === undefined) {
+      refreshing = this._doRefresh(user, credentials);
+      this._refreshing.set(key, refreshing);
+      refreshing.then(
+        () => setTimeout(() => this._refreshing.delete(key), REUSE_MS).unref(),
+        () => this._refreshing.delete(key),
+      );
+    }
+    let fresh: OAuthCredentials;
+    try {
+      fresh = await refreshing;
+    } catch (err) {
+      const stored =
+        err instanceof SessionEndedError
+          ? await this._refreshedElsewhere(req, user, credentials)
+          : undefined;
+      if (stored === undefined) throw err;
+      return stored;
+    }
+    saveCredentials(req, this._options.vault, user, fresh);
+    return fresh;
+  }
+
+  /**
+   * After a refused refresh: another request (or another app instance sharing the store) may have
+   * refreshed and rotated the token first. Its tokens are in the stored session if so.
+   */
+  private async _refreshedElsewhere(
+    req: Request,
+    user: SessionUser,
+    credentials: OAuthCredentials,
+  ): Promise<OAuthCredentials | undefined> {
+    const reloaded = await new Promise<boolean>((resolve) => {
+      req.session.reload((err: unknown) => resolve(!err));
     });
-    this._refreshing.set(key, refreshing);
-    return refreshing;
+    if (!reloaded) return undefined;
+    const stored = loadCredentials(req, this._options.vault, user);
+    return stored?.kind === 'oauth' && stored.refreshToken !== credentials.refreshToken
+      ? stored
+      : undefined;
   }
 
   private async _doRefresh(
-    req: Request,
     user: SessionUser,
     credentials: OAuthCredentials,
   ): Promise<OAuthCredentials> {
@@ -140,7 +186,12 @@ export class AgileCRMAccess {
       }
       throw err;
     }
-    saveCredentials(req, this._options.vault, user, fresh);
+    this._options.log?.(`Access token refreshed for Agile CRM account "${user.domain}"`);
     return fresh;
   }
+}
+
+/** A short hash, so map keys never hold a usable refresh token. */
+function fingerprint(token: string): string {
+  return createHash('sha256').update(token).digest('base64url').slice(0, 22);
 }

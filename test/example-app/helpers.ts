@@ -7,9 +7,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import request from 'supertest';
 import { createEmulator, type RunningEmulator } from 'passport-agilecrm/testing';
 import { createApp, type AppConfig, type ExampleApp } from '../../example-app/src/app';
+import { TokenVault } from '../../example-app/src/token-vault';
 
 /** A test secret (32+ characters). */
 export const SECRET = 'test-session-secret-0123456789abcdef';
@@ -44,7 +46,7 @@ export function configFor(
       defaultDomain: 'demo',
       baseURL: emu.baseURL,
       revokeURL: emu.revokeURL,
-      timeout: 2000,
+      timeout: 1000,
     },
     callbackURL: '/auth/agilecrm/callback',
     sessionSecret: SECRET,
@@ -113,4 +115,44 @@ export function sessionCookie(res: request.Response): string | undefined {
   const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
   const cookie = cookies.find((c) => c.startsWith('agilecrm_example.sid='));
   return cookie?.split(';')[0]?.split('=')[1];
+}
+
+/** The session id inside a signed session cookie value (`s:<id>.<signature>`). */
+export function sessionIdOf(cookieValue: string): string {
+  const decoded = decodeURIComponent(cookieValue);
+  return decoded.slice(2, decoded.lastIndexOf('.'));
+}
+
+/** The stored session records (id and JSON text) of the SQLite store at `path`. */
+export function storedSessions(path: string): { sid: string; sess: string }[] {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT sid, sess FROM sessions').all() as { sid: string; sess: string }[];
+  } finally {
+    db.close();
+  }
+}
+
+/** The OAuth tokens sealed in the stored session `sid`, opened with the test secret. */
+export function storedTokens(
+  path: string,
+  sid: string,
+): { accessToken: string; refreshToken?: string } {
+  const row = storedSessions(path).find((r) => r.sid === sid);
+  if (!row) throw new Error('session not stored');
+  const sess = JSON.parse(row.sess) as {
+    credentials?: string;
+    passport?: { user?: { id: string; domain: string } };
+  };
+  const user = sess.passport?.user;
+  if (!user || !sess.credentials) throw new Error('no logged-in user in the session');
+  const opened = new TokenVault(SECRET).open(sess.credentials, `oauth:${user.domain}:${user.id}`);
+  return opened as { accessToken: string; refreshToken?: string };
+}
+
+/** The emulator's seeded `demo` account. */
+export function demoAccount(emu: RunningEmulator): RunningEmulator['accounts'][number] {
+  const account = emu.accounts.find((a) => a.domain === 'demo');
+  if (!account) throw new Error('no demo account');
+  return account;
 }

@@ -1,0 +1,208 @@
+import { expect } from 'chai';
+import type { RunningEmulator } from 'passport-agilecrm/testing';
+import request from 'supertest';
+import {
+  configFor,
+  demoAccount,
+  oauthLogin,
+  sessionCookie,
+  sessionIdOf,
+  startApp,
+  startEmulator,
+  storedSessions,
+  storedTokens,
+  tempDir,
+  type RunningApp,
+} from './helpers';
+
+function contactName(contact: RunningEmulator['accounts'][number]['contacts'][number]): string {
+  const prop = (name: string): string =>
+    contact.properties.find((p) => p.name === name)?.value ?? '';
+  return `${prop('first_name')} ${prop('last_name')}`.trim();
+}
+
+const escaped = (text: string): string => text.replace(/&/g, '&amp;').replace(/'/g, '&#39;');
+
+describe('example app: Log in with Agile CRM', () => {
+  let emu: RunningEmulator;
+  let app: RunningApp;
+  let tmp: ReturnType<typeof tempDir>;
+
+  before(async () => {
+    emu = await startEmulator();
+    tmp = tempDir();
+    app = await startApp(configFor(emu, tmp.dir));
+  });
+  after(async () => {
+    await app.close();
+    await emu.close();
+    tmp.remove();
+  });
+
+  it('logs in through the consent page and shows the user and the first page of contacts', async () => {
+    const agent = app.agent();
+    const callback = await oauthLogin(agent, emu);
+    expect(callback.status).to.equal(303);
+    expect(callback.headers['location']).to.equal('/profile');
+
+    const profile = await agent.get('/profile').expect(200);
+    const account = demoAccount(emu);
+    const user = account.users[0]!;
+    expect(profile.text).to.include(user.name);
+    expect(profile.text).to.include(user.email);
+    expect(profile.text).to.include(`src="${user.pic}"`);
+    expect(profile.text).to.include('demo.agilecrm.com');
+    expect(profile.text).to.include('Log in with Agile CRM (OAuth 2.0)');
+    const names = account.contacts.map(contactName);
+    for (const name of names.slice(0, 10)) expect(profile.text).to.include(escaped(name));
+    expect(profile.text).not.to.include(`<td>${escaped(names[10]!)}</td>`);
+    expect(profile.text).to.match(/rel="next"\s+href="\/profile\?cursor=/);
+  });
+
+  it('pages through every contact with the next-page link', async () => {
+    const agent = app.agent();
+    await oauthLogin(agent, emu);
+    const seen: string[] = [];
+    let path: string | undefined = '/profile';
+    let pages = 0;
+    while (path !== undefined && pages < 10) {
+      const page: request.Response = await agent.get(path).expect(200);
+      pages++;
+      seen.push(...[...page.text.matchAll(/<tr>\s*<td>([^<]*)<\/td>/g)].map((m) => m[1]!));
+      const next: string | undefined = /rel="next"\s+href="([^"]+)"/.exec(page.text)?.[1];
+      path = next?.replace(/&amp;/g, '&');
+      if (pages > 1) expect(page.text).to.include('First page');
+    }
+    const all = demoAccount(emu).contacts.map((c) => escaped(contactName(c)));
+    expect(pages).to.equal(Math.ceil(all.length / 10));
+    expect(seen).to.deep.equal(all);
+  });
+
+  it('changes the session id at login', async () => {
+    const agent = app.agent();
+    const home = await agent.get('/').expect(200);
+    const before = sessionCookie(home);
+    expect(before, 'the home page starts a session for its CSRF token').to.be.a('string');
+    const callback = await oauthLogin(agent, emu);
+    const after = sessionCookie(callback);
+    expect(after).to.be.a('string');
+    expect(sessionIdOf(after!)).not.to.equal(sessionIdOf(before!));
+    // The pre-login session is gone, so a fixated id is worth nothing.
+    const ids = storedSessions(
+      app.config.sessionStore.kind === 'sqlite' ? app.config.sessionStore.path : '',
+    ).map((r) => r.sid);
+    expect(ids).not.to.include(sessionIdOf(before!));
+    await request(app.url)
+      .get('/profile')
+      .set('Cookie', `agilecrm_example.sid=${before}`)
+      .expect(303)
+      .expect('location', /^\/\?notice=login-required/);
+  });
+
+  it('returns to a same-origin returnTo after login', async () => {
+    const agent = app.agent();
+    const callback = await oauthLogin(agent, emu, { returnTo: '/?from=login' });
+    expect(callback.headers['location']).to.equal('/?from=login');
+  });
+
+  for (const target of [
+    '//evil.example',
+    '/\\evil.example',
+    'https://evil.example/x',
+    '/\t/evil.example',
+  ]) {
+    it(`refuses the off-site returnTo ${JSON.stringify(target)}`, async () => {
+      const callback = await oauthLogin(app.agent(), emu, { returnTo: target });
+      expect(callback.status).to.equal(303);
+      expect(callback.headers['location']).to.equal('/profile');
+    });
+  }
+
+  it('sends a visitor who is not logged in from /profile to the login page, keeping the page', async () => {
+    const res = await request(app.url).get('/profile?cursor=abc').expect(303);
+    expect(res.headers['location']).to.equal(
+      `/?notice=login-required&returnTo=${encodeURIComponent('/profile?cursor=abc')}`,
+    );
+    const home = await request(app.url)
+      .get(res.headers['location'] as string)
+      .expect(200);
+    expect(home.text).to.include('Please log in to see that page.');
+    expect(home.text).to.include('name="returnTo" value="/profile?cursor=abc"');
+  });
+
+  it('sets the session cookie httpOnly and SameSite=Lax', async () => {
+    const callback = await oauthLogin(app.agent(), emu);
+    const cookie = ([] as string[])
+      .concat(callback.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('agilecrm_example.sid='));
+    expect(cookie).to.match(/; HttpOnly/i);
+    expect(cookie).to.match(/; SameSite=Lax/i);
+    expect(cookie).to.match(/; Path=\//i);
+    // Plain http without TRUST_PROXY: a Secure cookie would never come back.
+    expect(cookie).not.to.match(/; Secure/i);
+  });
+
+  it('marks the cookie Secure behind an HTTPS proxy when TRUST_PROXY is set', async () => {
+    const dir = tempDir();
+    const proxied = await startApp(configFor(emu, dir.dir, { trustProxy: 1 }));
+    try {
+      const agent = proxied.agent();
+      const start = await agent
+        .get('/auth/agilecrm?account=demo')
+        .set('X-Forwarded-Proto', 'https')
+        .expect(302);
+      const cookie = ([] as string[])
+        .concat(start.headers['set-cookie'] ?? [])
+        .find((c) => c.startsWith('agilecrm_example.sid='));
+      expect(cookie).to.match(/; Secure/i);
+      expect(cookie).to.match(/; HttpOnly/i);
+    } finally {
+      await proxied.close();
+      dir.remove();
+    }
+  });
+
+  it('keeps tokens out of every page, cookie and log line, and encrypted in the store', async () => {
+    const agent = app.agent();
+    const callback = await oauthLogin(agent, emu);
+    const sid = sessionIdOf(sessionCookie(callback)!);
+    const path = app.config.sessionStore.kind === 'sqlite' ? app.config.sessionStore.path : '';
+    const tokens = storedTokens(path, sid);
+    expect(tokens.accessToken).to.be.a('string').with.length.greaterThan(8);
+    expect(tokens.refreshToken).to.be.a('string').with.length.greaterThan(8);
+
+    const responses = [
+      callback,
+      await agent.get('/profile').expect(200),
+      await agent.get('/').expect(200),
+      await agent.get('/nowhere').expect(404),
+    ];
+    const raw = storedSessions(path).find((r) => r.sid === sid)!.sess;
+    const everything = [
+      ...responses.map((r) => r.text ?? ''),
+      ...responses.map((r) => JSON.stringify(r.headers)),
+      raw,
+      ...app.logs,
+    ].join('\n');
+    for (const secret of [tokens.accessToken, tokens.refreshToken!, emu.clientSecret]) {
+      expect(everything).not.to.include(secret);
+    }
+    expect(JSON.parse(raw).credentials).to.match(/^v1\./);
+  });
+
+  it('marks pages no-store so the back button cannot show them from a cache', async () => {
+    const agent = app.agent();
+    await oauthLogin(agent, emu);
+    const profile = await agent.get('/profile').expect(200);
+    expect(profile.headers['cache-control']).to.equal('no-store');
+    expect(profile.headers['content-security-policy']).to.include("form-action 'self' " + emu.url);
+  });
+
+  it('logs requests by method and path only, never the query string', async () => {
+    const agent = app.agent();
+    await oauthLogin(agent, emu);
+    const callbackLines = app.logs.filter((l) => l.includes('/auth/agilecrm/callback'));
+    expect(callbackLines.length).to.be.greaterThan(0);
+    for (const line of app.logs) expect(line).not.to.match(/code=|state=|\?/);
+  });
+});

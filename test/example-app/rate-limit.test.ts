@@ -1,0 +1,47 @@
+import { expect } from 'chai';
+import type { RunningEmulator } from 'passport-agilecrm/testing';
+import { configFor, formField, startApp, startEmulator, tempDir, type RunningApp } from './helpers';
+
+describe('example app: login rate limit', () => {
+  let emu: RunningEmulator;
+  let app: RunningApp;
+  let tmp: ReturnType<typeof tempDir>;
+
+  before(async () => {
+    emu = await startEmulator();
+    tmp = tempDir();
+    app = await startApp(configFor(emu, tmp.dir, { loginRateLimit: 5 }));
+  });
+  after(async () => {
+    await app.close();
+    await emu.close();
+    tmp.remove();
+  });
+
+  it('answers 429 with standard RateLimit headers once a client floods the login routes', async () => {
+    const agent = app.agent();
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await agent.get('/auth/agilecrm?account=demo')).status);
+    }
+    expect(statuses).to.deep.equal([302, 302, 302, 302, 302]);
+    const limited = await agent.get('/auth/agilecrm?account=demo');
+    expect(limited.status).to.equal(429);
+    expect(limited.headers['ratelimit-policy']).to.match(/q=5/);
+    expect(limited.headers['ratelimit']).to.match(/r=0/);
+    expect(limited.text).to.include('Too many login attempts');
+
+    // The same budget covers the callback and the API-key form.
+    await agent.get('/auth/agilecrm/callback?code=x&state=y').expect(429);
+    const home = await agent.get('/').expect(200);
+    const before = emu.stats.currentUser;
+    await agent
+      .post('/auth/apikey')
+      .type('form')
+      .send({ _csrf: formField(home.text, '_csrf'), domain: 'demo', email: 'a@b.c', apiKey: 'k' })
+      .expect(429);
+    expect(emu.stats.currentUser).to.equal(before);
+    // Other pages are not limited.
+    await agent.get('/').expect(200);
+  });
+});
