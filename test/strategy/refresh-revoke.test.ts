@@ -127,7 +127,7 @@ describe('refresh()', () => {
     expectNoSecrets(err);
   });
 
-  it("goes to the account given, on a strategy that serves several", async () => {
+  it('goes to the account given, on a strategy that serves several', async () => {
     const { scope } = mockToken('https://globex.agilecrm.com');
     const tokens = await makeStrategy({ domain: undefined }).refresh(REFRESH_TOKEN, {
       domain: 'Globex',
@@ -143,7 +143,10 @@ describe('refresh()', () => {
       [fixed.refresh(''), /needs a refresh token string/],
       [several.refresh(REFRESH_TOKEN), /needs \{ domain \}: this strategy serves several accounts/],
       [several.refresh(REFRESH_TOKEN, { domain: 'evil.com/x' }), /invalid Agile CRM account name/],
-      [fixed.refresh(REFRESH_TOKEN, { domain: 'globex' }), /"globex" but this strategy is for "acme"/],
+      [
+        fixed.refresh(REFRESH_TOKEN, { domain: 'globex' }),
+        /"globex" but this strategy is for "acme"/,
+      ],
     ];
     for (const [promise, message] of cases) {
       const err = await rejection(promise);

@@ -140,7 +140,12 @@ describe('transport failures', () => {
     it('is refused when its Content-Length says so', async () => {
       const { action, actions } = await callbackAgainst(
         agileCRM((_req, res) => {
-          res.writeHead(200, { 'content-type': 'application/json' }).end(big);
+          res
+            .writeHead(200, {
+              'content-type': 'application/json',
+              'content-length': String(Buffer.byteLength(big)),
+            })
+            .end(big);
         }),
       );
       const err = errorOf(action);

@@ -1,0 +1,117 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import nock from 'nock';
+import { AgileCRMRequestError } from '../../lib';
+import { MAX_BODY_BYTES, send, type HttpRequest } from '../../lib/transport';
+
+const request: HttpRequest = {
+  method: 'POST',
+  url: 'https://acme.agilecrm.com/oauth/token?x=1',
+  headers: { 'content-type': 'text/plain' },
+  body: 'héllo',
+  timeout: 5000,
+  label: 'token request',
+};
+
+async function rejection(promise: Promise<unknown>): Promise<AgileCRMRequestError> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as AgileCRMRequestError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('transport', () => {
+  before(() => nock.disableNetConnect());
+  afterEach(() => nock.cleanAll());
+  after(() => nock.enableNetConnect());
+
+  it('sends the body with its byte length and answers status, headers and body', async () => {
+    let length: string | undefined;
+    const scope = nock('https://acme.agilecrm.com')
+      .post('/oauth/token', 'héllo')
+      .query({ x: '1' })
+      .reply(function () {
+        length = this.req.headers['content-length'];
+        return [201, 'ok', { 'x-test': 'yes' }];
+      });
+    const response = await send(request);
+    expect(scope.isDone()).to.equal(true);
+    expect(length).to.equal('6');
+    expect(response.status).to.equal(201);
+    expect(response.headers['x-test']).to.equal('yes');
+    expect(response.body).to.equal('ok');
+  });
+
+  for (const [code, text] of [
+    ['ENOTFOUND', 'host not found'],
+    ['ECONNREFUSED', 'connection refused'],
+    ['ECONNRESET', 'connection reset'],
+    ['EPIPE', 'EPIPE'],
+  ]) {
+    it(`names ${code} in the message and keeps the cause`, async () => {
+      nock('https://acme.agilecrm.com')
+        .post('/oauth/token')
+        .query(true)
+        .replyWithError(Object.assign(new Error(`${code} details`), { code }));
+      const err = await rejection(send(request));
+      expect(err).to.be.instanceOf(AgileCRMRequestError);
+      expect(err.reason).to.equal('network');
+      // The query string is left out: it can carry secrets.
+      expect(err.message).to.equal(
+        `Agile CRM token request to https://acme.agilecrm.com/oauth/token failed: ${text}`,
+      );
+      expect((err.cause as NodeJS.ErrnoException).code).to.equal(code);
+    });
+  }
+
+  it('uses the error message when the error has no code', async () => {
+    nock('https://acme.agilecrm.com').post('/oauth/token').query(true).replyWithError('weird');
+    const err = await rejection(send(request));
+    expect(err.message).to.match(/failed: weird$/);
+  });
+
+  it('accepts a body of exactly the cap', async () => {
+    nock('https://acme.agilecrm.com')
+      .post('/oauth/token')
+      .query(true)
+      .reply(200, 'x'.repeat(MAX_BODY_BYTES));
+    expect((await send(request)).body).to.have.length(MAX_BODY_BYTES);
+  });
+
+  describe('against a local server', () => {
+    // nock's interception bypasses agents, so it is off for these.
+    before(() => nock.restore());
+    after(() => nock.activate());
+
+    it('uses the agent it is given', async () => {
+      const server = http.createServer((_req, res) => res.end('via agent'));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      const agent = new http.Agent();
+      let created = 0;
+      const createConnection = agent.createConnection.bind(agent);
+      agent.createConnection = ((...args: Parameters<typeof createConnection>) => {
+        created++;
+        return createConnection(...args);
+      }) as typeof agent.createConnection;
+      try {
+        const response = await send({
+          ...request,
+          method: 'GET',
+          body: undefined,
+          url: `http://127.0.0.1:${port}/x`,
+          agent,
+        });
+        expect(response.body).to.equal('via agent');
+        expect(created).to.equal(1);
+      } finally {
+        agent.destroy();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    });
+  });
+});
