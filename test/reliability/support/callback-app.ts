@@ -1,8 +1,9 @@
 /**
- * An Express app that logs in with the OAuth strategy the way an integrator would, reporting
- * each request's outcome in an `x-outcome` header so a test can check it against its own model.
- * Every message it renders is HTML-escaped: the tests check that nothing generated reaches a
- * page unescaped.
+ * An Express app that logs in with the package's strategies the way an integrator would,
+ * reporting each request's outcome in an `x-outcome` header so a test can check it against its
+ * own model. Every message it renders is HTML-escaped: the tests check that nothing generated
+ * reaches a page unescaped. Like many real apps, it logs every login error object it receives
+ * (`console.error(err)`), so tests can check that logging an error never leaks a secret.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import session from 'express-session';
 import { Passport } from 'passport';
 import { AuthorizationError, SessionPendingLoginStore, Strategy } from '../../../lib';
+import { ApiKeyStrategy } from '../../../lib/api-key-strategy';
 
 /** How a request ended, as reported in the `x-outcome` header. */
 export type Outcome = 'redirect' | 'fail' | 'success' | 'authorization-error' | 'unexpected-error';
@@ -24,11 +26,36 @@ export interface CallbackAppOptions {
   keepSessionInfo?: boolean;
   maxPending?: number;
   ttl?: number;
+  clientID?: string;
+  clientSecret?: string;
+  /** Per-request bound of both strategies. Default 2000 ms. */
+  timeout?: number;
+  /** Endpoint overrides of the OAuth strategy (and `profileURL` of the API-key strategy). */
+  tokenURL?: string;
+  profileURL?: string;
+  revokeURL?: string;
+  /** Called with every login error the app receives. Default: nothing. */
+  onError?: (err: unknown) => void;
+}
+
+/** What a strategy handed the app for one request. */
+export interface Delivery {
+  path: string;
+  err: unknown;
+  user: unknown;
+  info: unknown;
+  status: unknown;
 }
 
 /** A running app. */
 export interface CallbackApp {
   url: string;
+  /** The OAuth strategy (for `refresh()` and `revoke()`). */
+  strategy: Strategy;
+  /** Every result a strategy delivered, in order. */
+  deliveries: Delivery[];
+  /** Results delivered a second time for a request that already had one. */
+  duplicateDeliveries: Delivery[];
   /** Errors that reached the error handler and were not an expected kind. */
   unexpectedErrors: unknown[];
   close(): Promise<void>;
@@ -49,22 +76,46 @@ function page(status: number, message: string): string {
 /** Starts the app on a free loopback port. */
 export async function startCallbackApp(options: CallbackAppOptions): Promise<CallbackApp> {
   const unexpectedErrors: unknown[] = [];
+  const deliveries: Delivery[] = [];
+  const duplicateDeliveries: Delivery[] = [];
+  const onError = options.onError ?? (() => undefined);
   const passport = new Passport();
   const store = new SessionPendingLoginStore({
     ...(options.maxPending === undefined ? {} : { maxPending: options.maxPending }),
     ...(options.ttl === undefined ? {} : { ttl: options.ttl }),
   });
+  const endpoints = {
+    ...(options.tokenURL === undefined ? {} : { tokenURL: options.tokenURL }),
+    ...(options.profileURL === undefined ? {} : { profileURL: options.profileURL }),
+    ...(options.revokeURL === undefined ? {} : { revokeURL: options.revokeURL }),
+  };
+  const strategy = new Strategy(
+    {
+      clientID: options.clientID ?? 'fuzz-client',
+      clientSecret: options.clientSecret ?? 'fuzz-client-secret',
+      callbackURL: '/callback',
+      baseURL: options.baseURL,
+      timeout: options.timeout ?? 2000,
+      store,
+      ...endpoints,
+    },
+    (accessToken, refreshToken, params, profile, done) =>
+      done(null, {
+        id: profile.id,
+        domain: profile.domain,
+        name: profile.displayName,
+        tokens: { accessToken, refreshToken, params },
+      }),
+  );
+  passport.use(strategy);
   passport.use(
-    new Strategy(
+    new ApiKeyStrategy(
       {
-        clientID: 'fuzz-client',
-        clientSecret: 'fuzz-client-secret',
-        callbackURL: '/callback',
         baseURL: options.baseURL,
-        timeout: 2000,
-        store,
+        timeout: options.timeout ?? 2000,
+        ...(options.profileURL === undefined ? {} : { profileURL: options.profileURL }),
       },
-      async (_accessToken, _refreshToken, profile) => ({ id: profile.id, domain: profile.domain }),
+      async (profile) => ({ id: profile.id, domain: profile.domain, name: profile.displayName }),
     ),
   );
   passport.serializeUser((user, done) => done(null, user));
@@ -86,8 +137,17 @@ export async function startCallbackApp(options: CallbackAppOptions): Promise<Cal
 
   const keepSessionInfo = options.keepSessionInfo ?? true;
   function finish(req: Request, res: Response, next: NextFunction) {
+    let delivered = false;
     return (err: unknown, user: Express.User | false, info: unknown, status?: number): void => {
+      const delivery = { path: req.path, err, user, info, status };
+      if (delivered) {
+        duplicateDeliveries.push(delivery);
+        return;
+      }
+      delivered = true;
+      deliveries.push(delivery);
       if (err) {
+        onError(err);
         next(err);
         return;
       }
@@ -105,10 +165,11 @@ export async function startCallbackApp(options: CallbackAppOptions): Promise<Cal
           next(loginErr);
           return;
         }
+        const who = user as { id?: unknown; name?: unknown };
         res
           .set('x-outcome', 'success')
           .type('html')
-          .send(page(200, `Logged in as ${String((user as { id?: unknown }).id)}`));
+          .send(page(200, `Logged in as ${String(who.id)} (${String(who.name)})`));
       });
     };
   }
@@ -127,6 +188,9 @@ export async function startCallbackApp(options: CallbackAppOptions): Promise<Cal
   };
   app.get('/callback', callback);
   app.post('/callback', callback);
+  app.post('/apikey', (req, res, next) => {
+    passport.authenticate('agilecrm-apikey', finish(req, res, next))(req, res, next);
+  });
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof AuthorizationError) {
@@ -148,7 +212,7 @@ export async function startCallbackApp(options: CallbackAppOptions): Promise<Cal
       .status(status)
       .set('x-outcome', status === 500 ? 'unexpected-error' : 'fail')
       .type('html')
-      .send(page(status, 'Something went wrong.'));
+      .send(page(status, err instanceof Error ? err.message : 'Something went wrong.'));
   });
 
   const server: Server = createServer(app);
@@ -156,6 +220,9 @@ export async function startCallbackApp(options: CallbackAppOptions): Promise<Cal
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    strategy,
+    deliveries,
+    duplicateDeliveries,
     unexpectedErrors,
     close: () =>
       new Promise<void>((resolve) => {
