@@ -94,7 +94,8 @@ const plausibleCode: fc.Arbitrary<ValueSpec> = fc
   .stringMatching(/^[A-Za-z0-9._~-]{1,64}$/)
   .map((v) => ({ t: 'text', v }));
 
-const anyValue = fc.oneof(oddText, payload, rawText, plausibleCode);
+/** Any hostile or odd value: unicode, huge, control characters, markup, malformed escapes. */
+export const anyValue = fc.oneof(oddText, payload, rawText, plausibleCode);
 
 const form: fc.Arbitrary<ParamForm> = fc.oneof(
   { weight: 6, arbitrary: fc.constant('plain' as const) },
@@ -106,7 +107,8 @@ const form: fc.Arbitrary<ParamForm> = fc.oneof(
 
 const where = fc.constantFrom('query', 'body') as fc.Arbitrary<'query' | 'body'>;
 
-function param(key: string, value: fc.Arbitrary<ValueSpec>): fc.Arbitrary<ParamSpec> {
+/** `key` with a value from `value`, written plain, repeated, as `key[]` or as `key[x]`. */
+export function param(key: string, value: fc.Arbitrary<ValueSpec>): fc.Arbitrary<ParamSpec> {
   return fc
     .record({ form, first: value, second: value, where })
     .map(({ form: f, first, second, where: w }) => ({
