@@ -21,7 +21,7 @@ export function errorPage(view: ErrorView): string {
     <h1>${view.title}</h1>
     <p>${view.message}</p>
     <a class="button" href="${view.retryURL}">${view.retryLabel ?? 'Try again'}</a>
-    <a class="button secondary" href="/">Home</a>
+    ${view.retryURL === '/' ? '' : html`<a class="button secondary" href="/">Home</a>`}
   </section>`;
   return layout({ title: view.title, demo: view.demo }, body);
 }

@@ -20,6 +20,7 @@ export function layout(options: PageOptions, body: SafeHTML): string {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${options.title} · Agile CRM login example</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/styles.css" />
       </head>
       <body>

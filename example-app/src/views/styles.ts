@@ -51,6 +51,7 @@ th { color: var(--muted); font-weight: 600; font-size: 13px; text-transform: upp
   padding: 1px 8px; margin: 0 4px 2px 0; }
 .pager { display: flex; gap: 8px; justify-content: flex-end; }
 form.inline { display: inline; }
+header.top button { margin-top: 0; padding: 6px 14px; }
 .error-page h1 { color: var(--danger); }
 code { background: #eef2f7; padding: 1px 5px; border-radius: 4px; }
 `;
