@@ -1,8 +1,11 @@
 /**
  * Lets `passport.authenticate('agilecrm', { domain })` type-check: passport's own
  * `AuthenticateOptions` has no `domain`, and the per-request account is passed there.
+ *
+ * Types only: importing 'passport' here would make it a runtime dependency, and it is not one
+ * (its types come with @types/passport-oauth2).
  */
-import 'passport';
+export {};
 
 declare module 'passport' {
   interface AuthenticateOptions {

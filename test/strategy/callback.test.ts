@@ -157,7 +157,7 @@ describe('callback', () => {
     mockProfile();
     const strategy = makeStrategy();
     const app = loginApp(strategy);
-    app.post('/callback-post', (req, res, next) => {
+    app.post('/callback-post', (req, _res, next) => {
       let raw = '';
       req.setEncoding('utf8');
       req.on('data', (chunk: string) => (raw += chunk));

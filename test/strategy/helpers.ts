@@ -15,8 +15,8 @@ import {
   Strategy,
   type AuthenticateOptions,
   type StrategyOptions,
-  type VerifyFunction,
 } from '../../lib';
+import type { VerifyAsync, VerifyContext, VerifyFunction } from '../../lib/verify';
 import { fixture } from '../fixtures';
 
 /** Credentials and tokens used everywhere; none of them may ever show up in an error. */
@@ -49,13 +49,18 @@ export interface TestUser {
 }
 
 /** Verify function used when a test does not care about verify. */
-export const userFromProfile: VerifyFunction = async (_accessToken, _refreshToken, profile) => ({
+export const userFromProfile: VerifyAsync = async (_accessToken, _refreshToken, profile) => ({
   id: profile.id,
   domain: profile.domain,
   displayName: profile.displayName,
 });
 
 /** A strategy with test credentials, for one `acme` account unless `options` says otherwise. */
+// Two overloads, like Strategy's constructor, so that unannotated verify functions are typed.
+/* eslint-disable @typescript-eslint/unified-signatures */
+export function makeStrategy(options?: Partial<StrategyOptions>, verify?: VerifyContext): Strategy;
+export function makeStrategy(options?: Partial<StrategyOptions>, verify?: VerifyFunction): Strategy;
+/* eslint-enable @typescript-eslint/unified-signatures */
 export function makeStrategy(
   options: Partial<StrategyOptions> = {},
   verify: VerifyFunction = userFromProfile,
@@ -113,7 +118,8 @@ export function loginApp(
     (req: Request, res: express.Response, next: express.NextFunction) => {
       passport.authenticate(
         'agilecrm',
-        options(req),
+        // passport's own type says `state` is a string; this strategy also keeps objects.
+        options(req) as Parameters<typeof passport.authenticate>[1],
         (err: unknown, user: unknown, info: unknown, status: unknown) => {
           if (err) {
             res.status(500).json({ outcome: 'error', error: describeError(err) });
@@ -241,7 +247,7 @@ export interface Action {
  */
 export function authenticateDirectly(
   strategy: Strategy,
-  req: Partial<Request> & Record<string, unknown>,
+  req: Record<string, unknown>,
   options: AuthenticateOptions = {},
 ): { first: Promise<Action>; actions: Action[] } {
   const actions: Action[] = [];

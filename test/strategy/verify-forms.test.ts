@@ -91,15 +91,16 @@ describe('verify forms', () => {
     const strategy = new Strategy(
       withRequest,
       (req, accessToken, refreshToken, params, profile, done) => {
-        seen.push(req, accessToken, params, profile);
+        seen.push(req, accessToken, refreshToken, params, profile);
         done(null, { id: 'u4' });
       },
     );
     const { action, req } = await run(strategy);
     expect(action.args[0]).to.deep.equal({ id: 'u4' });
     expect((seen[0] as Request).session).to.equal(req['session']);
-    expect(seen[2]).to.include({ access_token: ACCESS_TOKEN });
-    expectProfile(seen[3]);
+    expect(seen.slice(1, 3)).to.deep.equal([ACCESS_TOKEN, REFRESH_TOKEN]);
+    expect(seen[3]).to.include({ access_token: ACCESS_TOKEN });
+    expectProfile(seen[4]);
   });
 
   it('async (accessToken, refreshToken, profile) => user', async () => {
