@@ -60,10 +60,25 @@ async function openStore(config: SessionConfig): Promise<{ store: Store; close()
     const store = new ClosableSqliteStore(config.store.path);
     return { store, close: async () => store.close() };
   }
-  const client = createClient({ url: config.store.url });
-  // Without a listener an unreachable Redis would crash the process; requests fail instead.
+  let ready = false;
+  const client = createClient({
+    url: config.store.url,
+    socket: {
+      connectTimeout: 5000,
+      // At startup give up after a few tries (so a wrong REDIS_URL is reported instead of
+      // retried forever); once connected, keep reconnecting with a capped backoff.
+      reconnectStrategy: (retries: number) =>
+        !ready && retries >= 3
+          ? new Error('Cannot connect to Redis at REDIS_URL')
+          : Math.min(100 * 2 ** retries, 3000),
+    },
+  });
+  client.on('ready', () => {
+    ready = true;
+  });
+  // Without a listener a Redis error would crash the process; requests fail instead.
   client.on('error', (err: unknown) => {
-    config.log(`Redis error: ${err instanceof Error ? err.message : 'unknown error'}`);
+    if (ready) config.log(`Redis error: ${err instanceof Error ? err.message : 'unknown error'}`);
   });
   await client.connect();
   const store = new RedisStore({
@@ -73,7 +88,9 @@ async function openStore(config: SessionConfig): Promise<{ store: Store; close()
   return {
     store,
     close: async () => {
-      if (client.isOpen) await client.close();
+      // A graceful close waits for Redis; when it is unreachable, drop the connection instead.
+      if (client.isReady) await client.close();
+      else if (client.isOpen) client.destroy();
     },
   };
 }

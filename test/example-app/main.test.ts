@@ -43,6 +43,19 @@ describe('example app: npm start (main.ts)', function () {
     expect(run.stdout).to.equal('');
   });
 
+  it('exits 1 with a clear message when Redis cannot be reached', async () => {
+    const run = await runMain({
+      REDIS_URL: 'redis://127.0.0.1:1',
+      SESSION_SECRET: '0123456789abcdef0123456789abcdef',
+      AGILECRM_DOMAIN: 'acme',
+      AGILECRM_CLIENT_ID: 'id',
+      AGILECRM_CLIENT_SECRET: 'secret',
+    });
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.include('Cannot connect to Redis at REDIS_URL');
+    expect(run.stderr).not.to.include('0123456789abcdef');
+  });
+
   it('starts demo mode with one line that says what to open', async () => {
     const tmp = tempDir();
     try {

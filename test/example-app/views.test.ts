@@ -14,11 +14,9 @@ describe('example app views', () => {
 
   it('nests templates without escaping them twice, and joins arrays', () => {
     const items = ['a&b', 'c'].map((x) => html`<li>${x}</li>`);
-    expect(
-      html`<ul>
-        ${items}
-      </ul>`.value,
-    ).to.equal('<ul><li>a&amp;b</li><li>c</li></ul>');
+    // prettier-ignore
+    const list = html`<ul>${items}</ul>`;
+    expect(list.value).to.equal('<ul><li>a&amp;b</li><li>c</li></ul>');
     expect(html`${null}${undefined}${false}`.value).to.equal('');
   });
 
