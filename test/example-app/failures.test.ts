@@ -126,6 +126,14 @@ describe('example app: failure pages', () => {
     await agent.get('/profile').expect(200);
   });
 
+  it('offers the first page when Agile CRM refuses a contacts cursor', async () => {
+    const agent = app.agent();
+    await oauthLogin(agent, emu);
+    const res = await agent.get('/profile?cursor=not-a-cursor');
+    expect(res.status).to.equal(502);
+    expectFriendly(res, 'Agile CRM is having trouble', '/profile');
+  });
+
   it('says Agile CRM is busy when its daily quota is used up', async () => {
     const agent = app.agent();
     await oauthLogin(agent, emu);

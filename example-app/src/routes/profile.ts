@@ -4,6 +4,7 @@
  */
 import { Router } from 'express';
 import {
+  AgileCRMAPIError,
   contactEmail,
   contactFirstName,
   contactLastName,
@@ -46,7 +47,12 @@ export function profileRoutes(ctx: AppContext): Router {
         return;
       }
       ctx.log(`Contacts request failed: ${err instanceof Error ? err.name : 'error'}`);
-      sendFailure(ctx, res, describeError(err), safeReturnTo(req.originalUrl) ?? '/profile');
+      // A cursor Agile CRM refuses (400) would fail again: retry from the first page then.
+      const retry =
+        err instanceof AgileCRMAPIError && err.status === 400
+          ? '/profile'
+          : (safeReturnTo(req.originalUrl) ?? '/profile');
+      sendFailure(ctx, res, describeError(err), retry);
       return;
     }
     res.type('html').send(
