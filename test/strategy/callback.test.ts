@@ -144,6 +144,24 @@ describe('callback', () => {
     expect(seenProfile).to.equal(undefined);
   });
 
+  it('asks a skipUserProfile function, per access token', async () => {
+    const asked: string[] = [];
+    const strategy = makeStrategy(
+      {
+        skipUserProfile: (accessToken, done) => {
+          asked.push(accessToken);
+          done(null, true);
+        },
+      },
+      (_accessToken, _refreshToken, profile, done) => done(null, { profile: profile ?? 'none' }),
+    );
+    const tokenMock = mockToken();
+    const { body } = await login(agentFor(loginApp(strategy)));
+    expect(tokenMock.scope.isDone()).to.equal(true);
+    expect(asked).to.deep.equal([ACCESS_TOKEN]);
+    expect(body.user).to.deep.equal({ profile: 'none' });
+  });
+
   it('returns application state given at login in info.state', async () => {
     mockToken();
     mockProfile();

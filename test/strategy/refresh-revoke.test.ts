@@ -224,4 +224,22 @@ describe('revoke()', () => {
     const err = await rejection(makeStrategy(REVOKE).revoke(''));
     expect(err).to.be.instanceOf(TypeError);
   });
+
+  it('is bounded by the timeout option', async () => {
+    const server = await localServer(() => undefined);
+    try {
+      const strategy = makeStrategy({
+        revokeURL: `${server.url}/{domain}/oauth/revoke`,
+        timeout: 250,
+      });
+      const err = await rejection(strategy.revoke(ACCESS_TOKEN));
+      expect(err).to.be.instanceOf(AgileCRMRequestError);
+      expect(err.message).to.equal(
+        `Agile CRM token revocation to ${server.url}/acme/oauth/revoke timed out after 250 ms`,
+      );
+      expectNoSecrets(err);
+    } finally {
+      await server.close();
+    }
+  });
 });
