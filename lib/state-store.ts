@@ -88,6 +88,7 @@ export class SessionPendingLoginStore implements PendingLoginStore {
     const rest = Object.entries(pending).filter(([key]) => key !== handle);
     // An empty object rather than a deleted key: the key is fixed per store, not dynamic.
     session[this.#key] = Object.fromEntries(rest);
+    if (rest.length > 0) carryAcrossRegenerate(req, session, this.#key);
     const { expiresAt, ...login } = stored;
     return expiresAt > Date.now() ? login : undefined;
   }
@@ -102,6 +103,31 @@ function sessionOf(req: unknown): Record<string, unknown> {
     );
   }
   return session as Record<string, unknown>;
+}
+
+/**
+ * passport (0.6 and later) regenerates the session when this login succeeds, against session
+ * fixation, which would drop the logins still pending in other tabs. For this request only,
+ * `regenerate` copies them into the new session; nothing else from the old session is kept.
+ */
+function carryAcrossRegenerate(req: unknown, session: Record<string, unknown>, key: string): void {
+  const regenerate = session['regenerate'];
+  if (typeof regenerate !== 'function') return;
+  Object.defineProperty(session, 'regenerate', {
+    configurable: true,
+    enumerable: false,
+    writable: true,
+    value(this: unknown, callback: (err?: unknown) => void): unknown {
+      return regenerate.call(this, (err?: unknown) => {
+        const fresh = err ? undefined : (req as { session?: unknown }).session;
+        if (typeof fresh === 'object' && fresh !== null && fresh !== session) {
+          const carried = readPending(session, key);
+          if (Object.keys(carried).length > 0) (fresh as Record<string, unknown>)[key] = carried;
+        }
+        callback(err);
+      });
+    },
+  });
 }
 
 function readPending(session: Record<string, unknown>, key: string): Pending {
