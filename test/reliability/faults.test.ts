@@ -8,6 +8,7 @@
  * event loop stays responsive, nothing crashes, and no log line, page, error message or
  * serialized error contains the client secret, an access or refresh token, or an API key.
  */
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { inspect } from 'node:util';
 import { expect } from 'chai';
@@ -316,6 +317,84 @@ describe('fault matrix: every provider call × every fault', function () {
     });
   }
 
+  describe('beyond the emulator: a raw misbehaving server', () => {
+    const behaviours: { name: string; serve: RawBehaviour; check(err: unknown): void }[] = [
+      {
+        name: 'a body that trickles in: the deadline covers the whole body, not each chunk',
+        serve: (socket) => {
+          socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{');
+          const drip = setInterval(() => socket.write(' '), 50);
+          socket.on('close', () => clearInterval(drip));
+        },
+        check: (err) => {
+          expect(err, explain(err)).to.be.instanceOf(AgileCRMRequestError);
+          expect((err as AgileCRMRequestError).reason).to.equal('timeout');
+        },
+      },
+      {
+        name: 'a chunked body over the cap without content-length',
+        serve: (socket) => {
+          socket.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n');
+          const chunk = Buffer.alloc(64 * 1024, 'x');
+          const pump = (): void => {
+            if (socket.destroyed) return;
+            socket.write(`${chunk.length.toString(16)}\r\n`);
+            socket.write(chunk);
+            socket.write('\r\n', () => setImmediate(pump));
+          };
+          pump();
+        },
+        check: (err) => {
+          expect(err, explain(err)).to.be.instanceOf(AgileCRMRequestError);
+          expect((err as AgileCRMRequestError).reason).to.equal('too_large');
+        },
+      },
+      {
+        name: "response headers over Node's size limit",
+        serve: (socket) => {
+          socket.write(`HTTP/1.1 200 OK\r\nx-big: ${'a'.repeat(64 * 1024)}\r\n\r\n{}`);
+        },
+        check: (err) => {
+          expect(err, explain(err)).to.be.instanceOf(AgileCRMRequestError);
+          expect((err as AgileCRMRequestError).reason).to.equal('network');
+        },
+      },
+      {
+        name: 'a connection closed without any answer',
+        serve: (socket) => socket.end(),
+        check: (err) => {
+          expect(err, explain(err)).to.be.instanceOf(AgileCRMRequestError);
+          expect((err as AgileCRMRequestError).reason).to.equal('network');
+        },
+      },
+      {
+        name: 'not HTTP at all',
+        serve: (socket) => socket.end('SSH-2.0-OpenSSH_9.2\r\n'),
+        check: (err) => {
+          expect(err, explain(err)).to.be.instanceOf(AgileCRMRequestError);
+          expect((err as AgileCRMRequestError).reason).to.equal('network');
+        },
+      },
+    ];
+
+    for (const behaviour of behaviours) {
+      it(behaviour.name, async () => {
+        const raw = await startRawServer(behaviour.serve);
+        try {
+          const client = new AgileCRMClient(
+            { domain: DOMAIN, email: EMAIL, apiKey: API_KEY },
+            { baseURL: `${raw.url}/{domain}`, timeout: TIMEOUT_MS },
+          );
+          const result = await withinGuard(settle(client.currentUser()), behaviour.name);
+          texts.push(...serialized(result.error));
+          behaviour.check(result.error);
+        } finally {
+          await raw.close();
+        }
+      });
+    }
+  });
+
   // Mocha runs a suite's own tests before its nested suites: this one comes after the matrix.
   describe('afterwards', () => {
     it('kept the event loop responsive, nothing crashed, and no secret leaked anywhere', () => {
@@ -414,6 +493,38 @@ function checkError(fault: Fault, err: unknown): void {
     case 'split-utf8':
       throw new Error('split-utf8 must succeed');
   }
+}
+
+type RawBehaviour = (socket: Socket) => void;
+
+/** A TCP server that answers every connection with `serve`, once the request head has arrived. */
+async function startRawServer(
+  serve: RawBehaviour,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let head = '';
+    const onData = (chunk: Buffer): void => {
+      head += chunk.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      socket.off('data', onData);
+      serve(socket);
+    };
+    socket.on('data', onData);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 function withinGuard<T>(promise: Promise<T>, what: string): Promise<T> {
