@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
+import express from 'express';
+import session from 'express-session';
+import { Passport } from 'passport';
 import supertest from 'supertest';
 import {
   CLIENT_ID,
@@ -170,6 +173,19 @@ describe('authorization redirect', () => {
         expect(res.headers['set-cookie']).to.equal(undefined);
       });
     }
+  });
+
+  it('answers 400 with plain passport.authenticate() middleware too', async () => {
+    const passport = new Passport();
+    passport.use(makeStrategy({ domain: undefined }));
+    const app = express();
+    app.use(session({ secret: 's', resave: false, saveUninitialized: false }));
+    app.get('/login', (req, res, next) =>
+      passport.authenticate('agilecrm', { domain: req.query['tenant'] })(req, res, next),
+    );
+    const res = await supertest(app).get('/login?tenant=evil.com%2Fx');
+    expect(res.status).to.equal(400);
+    expect(res.headers['location']).to.equal(undefined);
   });
 
   it('refuses another account than the fixed domain with 400', async () => {
