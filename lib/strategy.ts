@@ -321,7 +321,9 @@ export class Strategy extends OAuth2Strategy {
     } else if (error === 'access_denied') {
       this.fail({ message: description ?? 'Access to Agile CRM was denied.' }, 403);
     } else {
-      this.error(new AuthorizationError(description, error, uri));
+      // passport-oauth2's AuthorizationError keeps an undefined message as is; say what failed.
+      const message = description ?? `Agile CRM refused the login: ${error.slice(0, 100)}`;
+      this.error(new AuthorizationError(message, error, uri));
     }
   }
 

@@ -89,7 +89,7 @@ describe('errors from the authorization step', () => {
     expect(body.error!.inspected).to.include('https://docs.example/errors#invalid_scope');
   });
 
-  it('an AuthorizationError is the class exported by the package', async () => {
+  it('an AuthorizationError is the class exported by the package, with a message', async () => {
     const strategy = makeStrategy();
     const action = await authenticateDirectly(strategy, {
       query: { error: 'server_error' },
@@ -97,7 +97,11 @@ describe('errors from the authorization step', () => {
     }).first;
     expect(action.kind).to.equal('error');
     expect(action.args[0]).to.be.instanceOf(AuthorizationError);
-    expect((action.args[0] as AuthorizationError).code).to.equal('server_error');
+    const err = action.args[0] as AuthorizationError;
+    expect(err.code).to.equal('server_error');
+    expect(err.status).to.equal(502);
+    // Without error_description there is still a message that says what happened.
+    expect(err.message).to.equal('Agile CRM refused the login: server_error');
   });
 
   it('an error parameter that is not a string is a malformed response (400)', async () => {
