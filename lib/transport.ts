@@ -16,6 +16,9 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Default bound on every request to Agile CRM, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+/** Longest delay setTimeout honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const keepAliveAgents = {
   'http:': new http.Agent({ keepAlive: true }),
   'https:': new https.Agent({ keepAlive: true }),
@@ -125,7 +128,8 @@ function attempt(
           ),
         );
       },
-      Math.max(0, deadline - Date.now()),
+      // setTimeout turns delays over 2^31-1 ms into 1 ms; cap instead (about 24.8 days).
+      Math.min(MAX_TIMER_MS, Math.max(0, deadline - Date.now())),
     );
 
     req.end(request.body);

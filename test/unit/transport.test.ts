@@ -73,6 +73,13 @@ describe('transport', () => {
     expect(err.message).to.match(/failed: weird$/);
   });
 
+  it('handles a timeout beyond what setTimeout can hold (about 24.8 days)', async () => {
+    // Node turns delays over 2^31-1 ms into 1 ms, which would time out every request at once.
+    nock('https://acme.agilecrm.com').post('/oauth/token').query(true).delay(20).reply(200, 'ok');
+    const response = await send({ ...request, timeout: 2 ** 32 });
+    expect(response.body).to.equal('ok');
+  });
+
   it('accepts a body of exactly the cap', async () => {
     nock('https://acme.agilecrm.com')
       .post('/oauth/token')
