@@ -92,6 +92,13 @@ describe('profile mapping', () => {
     expect(user).to.deep.equal({ id: '7', extra: { a: 1 } });
   });
 
+  it('keeps a "__proto__" field as plain data, never as a prototype', () => {
+    const profile = profileOf('{"id":1,"name":"A","__proto__":{"is_admin":true,"polluted":1}}');
+    expect(Object.getPrototypeOf(profile._json)).to.equal(Object.prototype);
+    expect(profile._json.is_admin).to.equal(undefined);
+    expect(({} as Record<string, unknown>)['polluted']).to.equal(undefined);
+  });
+
   it('refuses a body without a usable id', () => {
     for (const body of [null, [], 'x', {}, { id: 1.5 }, { id: 'abc' }, { id: 2 ** 60 }])
       expect(parseUser(body), JSON.stringify(body)).to.equal(undefined);
