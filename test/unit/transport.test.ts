@@ -91,7 +91,9 @@ describe('transport', () => {
   describe('against a local server', () => {
     // nock's interception bypasses agents, so it is off for these.
     before(() => nock.restore());
-    after(() => nock.activate());
+    after(() => {
+      if (!nock.isActive()) nock.activate();
+    });
 
     it('uses the agent it is given', async () => {
       const server = http.createServer((_req, res) => res.end('via agent'));
