@@ -50,6 +50,12 @@ export class SessionPendingLoginStore implements PendingLoginStore {
   readonly #key: string;
   readonly #maxPending: number;
   readonly #ttl: number;
+  /**
+   * Handles taken in this process, until they would have expired. Two requests of one session
+   * that run at once (a double click, a retried callback) each load the session before either
+   * saves it, so both find the login there; only the first to take it may use it.
+   */
+  readonly #taken = new Map<string, number>();
 
   constructor(options: SessionPendingLoginStoreOptions = {}) {
     this.#key = options.key ?? 'agilecrm:pending';
@@ -90,7 +96,20 @@ export class SessionPendingLoginStore implements PendingLoginStore {
     session[this.#key] = Object.fromEntries(rest);
     if (rest.length > 0) carryAcrossRegenerate(req, session, this.#key);
     const { expiresAt, ...login } = stored;
-    return expiresAt > Date.now() ? login : undefined;
+    const now = Date.now();
+    return expiresAt > now && this.#claim(handle, expiresAt, now) ? login : undefined;
+  }
+
+  /** Records `handle` as taken; false when it already was. */
+  #claim(handle: string, expiresAt: number, now: number): boolean {
+    // Entries are in roughly expiring order: forget the expired ones at the front.
+    for (const [taken, until] of this.#taken) {
+      if (until > now) break;
+      this.#taken.delete(taken);
+    }
+    if (this.#taken.has(handle)) return false;
+    this.#taken.set(handle, expiresAt);
+    return true;
   }
 }
 
