@@ -27,6 +27,7 @@ export class Browser {
     path: string,
     form?: string,
     headers: Record<string, string> = {},
+    retry = true,
   ): Promise<BrowserResponse> {
     const url = new URL(origin);
     const all: Record<string, string | number> = { ...headers };
@@ -57,7 +58,15 @@ export class Browser {
         },
       );
       req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        // The server closed an idle kept-alive socket just as it was reused: the request never
+        // reached it, so send it once more on a new connection (as browsers do).
+        if (retry && req.reusedSocket && err.code === 'ECONNRESET') {
+          this.send(origin, method, path, form, headers, false).then(resolve, reject);
+        } else {
+          reject(err);
+        }
+      });
       req.end(form);
     });
   }
