@@ -126,6 +126,8 @@ export class Strategy extends OAuth2Strategy {
   protected _pending: PendingLoginStore;
   /** @internal The account of the login being handled (set on a per-request copy only). */
   protected _loginDomain: string | undefined;
+  /** @internal The fixed account's token client, shared by every login (it holds no state). */
+  protected _fixedOAuth2: AgileCRMOAuth2 | undefined;
 
   // The VerifyContext overloads come first so that unannotated verify functions get parameter
   // types in every form; see VerifyContext in verify.ts. Merging them would undo that.
@@ -175,7 +177,10 @@ export class Strategy extends OAuth2Strategy {
       options.store ??
       new SessionPendingLoginStore({ key: options.sessionKey ?? 'agilecrm:pending' });
     this._loginDomain = endpoints.fixedDomain;
-    if (endpoints.fixedDomain !== undefined) this._oauth2 = this._oauth2For(endpoints.fixedDomain);
+    if (endpoints.fixedDomain !== undefined) {
+      this._fixedOAuth2 = this._oauth2For(endpoints.fixedDomain);
+      this._oauth2 = this._fixedOAuth2;
+    }
   }
 
   /**
@@ -332,7 +337,12 @@ export class Strategy extends OAuth2Strategy {
    * logins to different accounts never share mutable state.
    */
   private _scoped(appState: unknown): this {
-    const scoped = Object.create(this) as this;
+    // passport already runs authenticate() on a fresh Object.create(strategy) per request: use
+    // that copy. Deriving one more object from it made the copy a prototype and gave each
+    // request's object a map of its own, so every property access in passport-oauth2 went
+    // megamorphic (the redirect step took twice the CPU). A direct call on the instance still
+    // gets a copy.
+    const scoped = Object.hasOwn(this, '_endpoints') ? (Object.create(this) as this) : this;
     const pending = this._pending;
     scoped._stateStore = {
       store(req, verifier, _state, _meta, done) {
@@ -368,6 +378,7 @@ export class Strategy extends OAuth2Strategy {
   }
 
   private _oauth2For(domain: string): AgileCRMOAuth2 {
+    if (domain === this._endpoints.fixedDomain && this._fixedOAuth2) return this._fixedOAuth2;
     const endpoints = this._endpoints.for(domain);
     return new AgileCRMOAuth2(endpoints.authorizationURL, endpoints.tokenURL, this._client);
   }

@@ -81,10 +81,7 @@ function attempt(
       resolve(response);
     }
 
-    const headers: http.OutgoingHttpHeaders = { ...request.headers };
-    if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
-
-    const req = client.request(url, { method: request.method, headers, agent }, (res) => {
+    const req = client.request(requestOptions(url, request, agent), (res) => {
       const declared = Number(res.headers['content-length']);
       if (declared > MAX_BODY_BYTES) {
         fail(tooLarge(request, where));
@@ -132,8 +129,32 @@ function attempt(
       Math.min(MAX_TIMER_MS, Math.max(0, deadline - Date.now())),
     );
 
+    // Set on the request rather than on a copy of the caller's headers.
+    if (request.body !== undefined)
+      req.setHeader('content-length', Buffer.byteLength(request.body));
     req.end(request.body);
   });
+}
+
+/**
+ * Flat request options for `url`, as Node's urlToHttpOptions makes them. Handing Node the URL
+ * object instead makes it build and merge a second options object on every request.
+ */
+function requestOptions(url: URL, request: HttpRequest, agent: http.Agent): https.RequestOptions {
+  const options: https.RequestOptions = {
+    protocol: url.protocol,
+    // URL keeps the brackets of an IPv6 literal; request options take the bare address.
+    hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+    path: url.pathname + url.search,
+    method: request.method,
+    headers: request.headers,
+    agent,
+  };
+  if (url.port !== '') options.port = Number(url.port);
+  if (url.username !== '' || url.password !== '') {
+    options.auth = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  }
+  return options;
 }
 
 function tooLarge(request: HttpRequest, where: string): AgileCRMRequestError {
