@@ -37,7 +37,7 @@ export class AppProcess {
   /** Forks `app.ts` for `variant` (through tsx, with `--expose-gc`) and waits until it listens. */
   static start(variant: VariantName, settings: ProviderSettings): Promise<AppProcess> {
     const child = fork(path.join(__dirname, 'app.ts'), [], {
-      execArgv: ['--import', 'tsx', '--expose-gc'],
+      execArgv: ['--import', 'tsx', '--expose-gc', ...profileFlags(variant)],
       env: { ...process.env, [ENV_VARIANT]: variant, [ENV_SETTINGS]: JSON.stringify(settings) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -89,4 +89,11 @@ export class AppProcess {
       });
     });
   }
+}
+
+/** With BENCH_CPU_PROF=1 each app writes V8 CPU profiles to bench/results/profiles/<variant>/. */
+function profileFlags(variant: VariantName): string[] {
+  if (process.env['BENCH_CPU_PROF'] !== '1') return [];
+  // One directory per variant: the loader's worker thread writes a profile of its own there too.
+  return ['--cpu-prof', `--cpu-prof-dir=${path.join(__dirname, 'results', 'profiles', variant)}`];
 }

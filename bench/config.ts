@@ -35,7 +35,7 @@ const FULL: Omit<BenchConfig, 'variants'> = {
   loginsC16: 600,
   concurrency: 16,
   warmup: 400,
-  roundWarmup: 48,
+  roundWarmup: 96,
   heapLogins: 10_000,
   coldRuns: 20,
 };
@@ -46,7 +46,7 @@ const QUICK: Omit<BenchConfig, 'variants'> = {
   loginsC16: 160,
   concurrency: 16,
   warmup: 100,
-  roundWarmup: 32,
+  roundWarmup: 64,
   heapLogins: 1_000,
   coldRuns: 5,
 };
