@@ -62,6 +62,31 @@ export class LoginDriver {
     return result;
   }
 
+  /**
+   * Completes `concurrency` logins whose callbacks arrive at the same moment, so the app opens as
+   * many provider connections as that concurrency can ever need. After this, any connection the
+   * app opens is one it failed to reuse, not one the pool was still growing into.
+   */
+  async prime(concurrency: number): Promise<void> {
+    const callbacks = await Promise.all(
+      Array.from({ length: concurrency }, async (_, slot) => {
+        const start = await this._get('/login', slot);
+        if (start.status !== 302 || start.location === undefined) {
+          throw new Error(`GET /login answered ${start.status}: ${start.body.slice(0, 200)}`);
+        }
+        return new URL(await this._approve(start.location));
+      }),
+    );
+    await Promise.all(
+      callbacks.map(async (back, slot) => {
+        const done = await this._get(back.pathname + back.search, slot);
+        if (done.status !== 200) {
+          throw new Error(`callback answered ${done.status}: ${done.body.slice(0, 200)}`);
+        }
+      }),
+    );
+  }
+
   /** Closes the driver's connections to the app. */
   close(): void {
     this._agent.destroy();

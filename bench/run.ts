@@ -153,11 +153,14 @@ async function main(): Promise<void> {
 }
 
 /**
- * One round of one variant: a few unmeasured logins to reopen connections the provider or the
- * agent closed while other variants ran (idle keep-alive timeouts), then the two measured phases.
+ * One round of one variant: unmeasured logins to reopen the connections the provider or the
+ * agent closed while other variants ran (idle keep-alive timeouts), with one burst of callbacks at
+ * full concurrency so the connection pool is at its largest, then the two measured phases.
  */
 async function measureRound(c: Contender, config: BenchConfig): Promise<RoundFigures> {
   await loginsOrThrow(c, config.roundWarmup, config.concurrency);
+  await c.driver.prime(config.concurrency);
+  c.loginsSinceHeap += config.concurrency;
   const high = await measurePhase(c.app, c.driver, config.loginsC16, config.concurrency);
   const single = await measurePhase(c.app, c.driver, config.loginsC1, 1);
   c.loginsSinceHeap += high.logins + single.logins;
