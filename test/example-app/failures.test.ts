@@ -1,15 +1,13 @@
 import { expect } from 'chai';
-import type { RunningEmulator } from 'passport-agilecrm/testing';
 import request from 'supertest';
 import {
-  configFor,
+  apiKeyFields,
+  apiKeyLogin,
+  consent,
   demoAccount,
-  formField,
   oauthLogin,
-  startApp,
-  startEmulator,
-  tempDir,
-  type RunningApp,
+  useApp,
+  withApp,
 } from './helpers';
 
 /** A friendly page: a title, a retry link, and nothing that looks like internals. */
@@ -21,23 +19,10 @@ function expectFriendly(res: request.Response, title: string, retry = '/'): void
 }
 
 describe('example app: failure pages', () => {
-  let emu: RunningEmulator;
-  let app: RunningApp;
-  let tmp: ReturnType<typeof tempDir>;
-
-  before(async () => {
-    emu = await startEmulator();
-    tmp = tempDir();
-    app = await startApp(configFor(emu, tmp.dir));
-  });
-  afterEach(() => emu.clearFaults());
-  after(async () => {
-    await app.close();
-    await emu.close();
-    tmp.remove();
-  });
+  const setup = useApp();
 
   it('explains a denied consent and offers to try again', async () => {
+    const { emu, app } = setup;
     const agent = app.agent();
     const res = await oauthLogin(agent, emu, { deny: true });
     expect(res.status).to.equal(403);
@@ -46,6 +31,7 @@ describe('example app: failure pages', () => {
   });
 
   it('refuses a forged state without asking Agile CRM for tokens', async () => {
+    const { emu, app } = setup;
     const before = emu.stats.token;
     const res = await app.agent().get('/auth/agilecrm/callback?code=abc&state=forged-state');
     expect(res.status).to.equal(403);
@@ -54,33 +40,33 @@ describe('example app: failure pages', () => {
   });
 
   it('refuses a callback that lands in another browser', async () => {
-    const start = await app.agent().get('/auth/agilecrm?account=demo').expect(302);
-    const back = new URL(emu.approve(start.headers['location'] as string));
+    const { emu, app } = setup;
+    const { callbackPath } = await consent(app.agent(), emu);
     const before = emu.stats.token;
-    const res = await app.agent().get(back.pathname + back.search);
+    const res = await app.agent().get(callbackPath);
     expect(res.status).to.equal(403);
     expectFriendly(res, 'This login link has expired');
     expect(emu.stats.token).to.equal(before);
   });
 
   it('refuses a replayed callback', async () => {
+    const { emu, app } = setup;
     const agent = app.agent();
-    const start = await agent.get('/auth/agilecrm?account=demo').expect(302);
-    const back = new URL(emu.approve(start.headers['location'] as string));
-    await agent.get(back.pathname + back.search).expect(303);
-    const again = await agent.get(back.pathname + back.search);
+    const { callbackPath } = await consent(agent, emu);
+    await agent.get(callbackPath).expect(303);
+    const again = await agent.get(callbackPath);
     expect(again.status).to.equal(403);
     expectFriendly(again, 'This login link has expired');
   });
 
   it('refuses a state that expired (older than 10 minutes)', async () => {
+    const { emu, app } = setup;
     const agent = app.agent();
-    const start = await agent.get('/auth/agilecrm?account=demo').expect(302);
-    const back = new URL(emu.approve(start.headers['location'] as string));
+    const { callbackPath } = await consent(agent, emu);
     const realNow = Date.now;
     Date.now = () => realNow() + 11 * 60 * 1000;
     try {
-      const res = await agent.get(back.pathname + back.search);
+      const res = await agent.get(callbackPath);
       expect(res.status).to.equal(403);
       expectFriendly(res, 'This login link has expired');
     } finally {
@@ -89,12 +75,14 @@ describe('example app: failure pages', () => {
   });
 
   it('refuses an account name that is not one DNS label', async () => {
+    const { app } = setup;
     const res = await app.agent().get('/auth/agilecrm?account=evil.example%2Fx');
     expect(res.status).to.equal(400);
     expectFriendly(res, 'Check the account name');
   });
 
   it('shows "Agile CRM is having trouble" when the token endpoint answers 500', async () => {
+    const { emu, app } = setup;
     emu.fault('token', 'status-500');
     const res = await oauthLogin(app.agent(), emu);
     expect(res.status).to.equal(502);
@@ -102,6 +90,7 @@ describe('example app: failure pages', () => {
   });
 
   it('shows "not reachable" when the token endpoint never answers (bounded by the timeout)', async () => {
+    const { emu, app } = setup;
     emu.fault('token', 'hang');
     const res = await oauthLogin(app.agent(), emu);
     expect(res.status).to.equal(502);
@@ -110,6 +99,7 @@ describe('example app: failure pages', () => {
   });
 
   it('shows "not reachable" when the connection is reset during the profile request', async () => {
+    const { emu, app } = setup;
     emu.fault('current-user', 'reset');
     const res = await oauthLogin(app.agent(), emu);
     expect(res.status).to.equal(502);
@@ -117,6 +107,7 @@ describe('example app: failure pages', () => {
   });
 
   it('keeps the user logged in and offers a retry of the same page when contacts fail', async () => {
+    const { emu, app } = setup;
     const agent = app.agent();
     await oauthLogin(agent, emu);
     emu.fault('contacts', 'truncated-json', 1);
@@ -127,6 +118,7 @@ describe('example app: failure pages', () => {
   });
 
   it('offers the first page when Agile CRM refuses a contacts cursor', async () => {
+    const { emu, app } = setup;
     const agent = app.agent();
     await oauthLogin(agent, emu);
     const res = await agent.get('/profile?cursor=not-a-cursor');
@@ -135,6 +127,7 @@ describe('example app: failure pages', () => {
   });
 
   it('says Agile CRM is busy when its daily quota is used up', async () => {
+    const { emu, app } = setup;
     const agent = app.agent();
     await oauthLogin(agent, emu);
     emu.fault('contacts', 'quota', 1);
@@ -144,43 +137,25 @@ describe('example app: failure pages', () => {
   });
 
   it('shows "not reachable" when the emulator is down (API-key login and profile)', async () => {
-    const down = await startEmulator();
-    const user = demoAccount(down).users[0]!;
-    const dir = tempDir();
-    const downApp = await startApp(configFor(down, dir.dir));
-    let closed = false;
-    try {
+    await withApp({}, async ({ emu: down, app: downApp }) => {
+      const user = demoAccount(down).users[0]!;
+      const form = apiKeyFields(user);
       const agent = downApp.agent();
-      const home = await agent.get('/').expect(200);
-      const form = {
-        _csrf: formField(home.text, '_csrf'),
-        domain: 'demo',
-        email: user.email,
-        apiKey: user.apiKey,
-      };
-      await agent.post('/auth/apikey').type('form').send(form).expect(303);
+      const first = await apiKeyLogin(agent, form);
+      expect(first.status).to.equal(303);
       await down.close();
-      closed = true;
       const profile = await agent.get('/profile');
       expect(profile.status).to.equal(502);
       expectFriendly(profile, 'Agile CRM is not reachable', '/profile');
 
-      const other = downApp.agent();
-      const page = await other.get('/').expect(200);
-      const login = await other
-        .post('/auth/apikey')
-        .type('form')
-        .send({ ...form, _csrf: formField(page.text, '_csrf') });
+      const login = await apiKeyLogin(downApp.agent(), form);
       expect(login.status).to.equal(502);
       expectFriendly(login, 'Agile CRM is not reachable');
-    } finally {
-      if (!closed) await down.close();
-      await downApp.close();
-      dir.remove();
-    }
+    });
   });
 
   it('answers unknown pages with a friendly 404', async () => {
+    const { app } = setup;
     const res = await request(app.url).get('/no/such/page');
     expect(res.status).to.equal(404);
     expectFriendly(res, 'Page not found');

@@ -78,14 +78,115 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
   };
 }
 
+/** Options for the emulator the app talks to. */
+export type EmulatorOptions = Parameters<typeof createEmulator>[0];
+
 /** Starts the emulator on 127.0.0.1, a free port. */
-export function startEmulator(
-  options: Parameters<typeof createEmulator>[0] = {},
-): Promise<RunningEmulator> {
+export function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   return createEmulator(options).listen(0, '127.0.0.1');
 }
 
+/** What {@link useApp} and {@link withApp} start: an emulator and an app that talks to it. */
+export interface AppSetup {
+  /** The emulator the app talks to. */
+  readonly emu: RunningEmulator;
+  /** The app, with a SQLite session store in a temporary directory. */
+  readonly app: RunningApp;
+  /** The path of the app's SQLite session database. */
+  dbPath(): string;
+}
+
+/** How {@link useApp} and {@link withApp} start the emulator and the app. */
+export interface AppSetupOptions {
+  emulator?: EmulatorOptions;
+  /** App settings that replace those of {@link configFor}. */
+  config?: Partial<AppConfig>;
+}
+
+async function startSetup(
+  options: AppSetupOptions,
+): Promise<AppSetup & { close(): Promise<void> }> {
+  const emu = await startEmulator(options.emulator);
+  const tmp = tempDir();
+  const app = await startApp(configFor(emu, tmp.dir, options.config));
+  return {
+    emu,
+    app,
+    dbPath: () => sqlitePath(app),
+    close: async () => {
+      await app.close();
+      // The emulator's close() is idempotent, so a test may already have closed it.
+      await emu.close();
+      tmp.remove();
+    },
+  };
+}
+
+/**
+ * Registers mocha hooks that start an emulator and an app before the file's tests, clear the
+ * emulator's faults after each test, and close both after the last. The returned object's
+ * fields are readable once the `before` hook has run.
+ */
+export function useApp(options: AppSetupOptions = {}): AppSetup {
+  let current: Awaited<ReturnType<typeof startSetup>> | undefined;
+  const started = (): AppSetup => {
+    if (!current) throw new Error('the app is not started: read it inside a test');
+    return current;
+  };
+  before(async () => {
+    current = await startSetup(options);
+  });
+  afterEach(() => current?.emu.clearFaults());
+  after(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return {
+    get emu() {
+      return started().emu;
+    },
+    get app() {
+      return started().app;
+    },
+    dbPath: () => started().dbPath(),
+  };
+}
+
+/** Runs `test` with its own emulator and app, closing both afterwards whatever happens. */
+export async function withApp<T>(
+  options: AppSetupOptions,
+  test: (setup: AppSetup) => Promise<T>,
+): Promise<T> {
+  const setup = await startSetup(options);
+  try {
+    return await test(setup);
+  } finally {
+    await setup.close();
+  }
+}
+
+/** The path of `app`'s SQLite session database ('' for another store). */
+export function sqlitePath(app: RunningApp): string {
+  return app.config.sessionStore.kind === 'sqlite' ? app.config.sessionStore.path : '';
+}
+
 type Agent = ReturnType<typeof request.agent>;
+
+/**
+ * Starts a login and gives consent in the emulator (or denies it). Returns the start response and
+ * the path of the app's callback that the emulator redirected to, not yet followed.
+ */
+export async function consent(
+  agent: Agent,
+  emu: RunningEmulator,
+  options: { account?: string; returnTo?: string; deny?: boolean } = {},
+): Promise<{ start: request.Response; callbackPath: string }> {
+  const query: Record<string, string> = { account: options.account ?? 'demo' };
+  if (options.returnTo !== undefined) query['returnTo'] = options.returnTo;
+  const start = await agent.get('/auth/agilecrm').query(query).expect(302);
+  const back = new URL(emu.approve(start.headers['location'] as string, { deny: options.deny }));
+  return { start, callbackPath: back.pathname + back.search };
+}
 
 /**
  * Starts a login, gives consent in the emulator (or denies it), and follows the redirect back to
@@ -96,11 +197,30 @@ export async function oauthLogin(
   emu: RunningEmulator,
   options: { account?: string; returnTo?: string; deny?: boolean } = {},
 ): Promise<request.Response> {
-  const query: Record<string, string> = { account: options.account ?? 'demo' };
-  if (options.returnTo !== undefined) query['returnTo'] = options.returnTo;
-  const start = await agent.get('/auth/agilecrm').query(query).expect(302);
-  const back = new URL(emu.approve(start.headers['location'] as string, { deny: options.deny }));
-  return agent.get(back.pathname + back.search);
+  const { callbackPath } = await consent(agent, emu, options);
+  return agent.get(callbackPath);
+}
+
+/** The API-key form's fields for `user`, a user of the account `domain`. */
+export function apiKeyFields(
+  user: { email: string; apiKey: string },
+  domain = 'demo',
+): Record<string, string> {
+  return { domain, email: user.email, apiKey: user.apiKey };
+}
+
+/**
+ * Posts the API-key form as a browser would: loads the home page for its CSRF token, then posts
+ * `fields` with it (or without it when `withToken` is false). Returns the post's response.
+ */
+export async function apiKeyLogin(
+  agent: Agent,
+  fields: Record<string, string>,
+  withToken = true,
+): Promise<request.Response> {
+  const home = await agent.get('/').expect(200);
+  const form = withToken ? { _csrf: formField(home.text, '_csrf'), ...fields } : fields;
+  return agent.post('/auth/apikey').type('form').send(form);
 }
 
 /** The value of the form field `name` (for example `_csrf`) in an HTML page. */
@@ -110,11 +230,15 @@ export function formField(page: string, name: string): string {
   return match[1];
 }
 
+/** The whole Set-Cookie header (with its attributes) for the session cookie, if one was set. */
+export function sessionSetCookie(res: request.Response): string | undefined {
+  const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  return cookies.find((c) => c.startsWith('agilecrm_example.sid='));
+}
+
 /** The session cookie's value from a response's Set-Cookie headers, if one was set. */
 export function sessionCookie(res: request.Response): string | undefined {
-  const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
-  const cookie = cookies.find((c) => c.startsWith('agilecrm_example.sid='));
-  return cookie?.split(';')[0]?.split('=')[1];
+  return sessionSetCookie(res)?.split(';')[0]?.split('=')[1];
 }
 
 /** The session id inside a signed session cookie value (`s:<id>.<signature>`). */

@@ -2,17 +2,15 @@ import { expect } from 'chai';
 import type { RunningEmulator } from 'passport-agilecrm/testing';
 import request from 'supertest';
 import {
-  configFor,
   demoAccount,
   oauthLogin,
   sessionCookie,
   sessionIdOf,
-  startApp,
-  startEmulator,
+  sessionSetCookie,
   storedSessions,
   storedTokens,
-  tempDir,
-  type RunningApp,
+  useApp,
+  withApp,
 } from './helpers';
 
 function contactName(contact: RunningEmulator['accounts'][number]['contacts'][number]): string {
@@ -24,22 +22,10 @@ function contactName(contact: RunningEmulator['accounts'][number]['contacts'][nu
 const escaped = (text: string): string => text.replace(/&/g, '&amp;').replace(/'/g, '&#39;');
 
 describe('example app: Log in with Agile CRM', () => {
-  let emu: RunningEmulator;
-  let app: RunningApp;
-  let tmp: ReturnType<typeof tempDir>;
-
-  before(async () => {
-    emu = await startEmulator();
-    tmp = tempDir();
-    app = await startApp(configFor(emu, tmp.dir));
-  });
-  after(async () => {
-    await app.close();
-    await emu.close();
-    tmp.remove();
-  });
+  const setup = useApp();
 
   it('logs in through the consent page and shows the user and the first page of contacts', async () => {
+    const { emu, app } = setup;
     const agent = app.agent();
     const callback = await oauthLogin(agent, emu);
     expect(callback.status).to.equal(303);
@@ -60,6 +46,7 @@ describe('example app: Log in with Agile CRM', () => {
   });
 
   it('pages through every contact with the next-page link', async () => {
+    const { emu, app } = setup;
     const agent = app.agent();
     await oauthLogin(agent, emu);
     const seen: string[] = [];
@@ -79,6 +66,7 @@ describe('example app: Log in with Agile CRM', () => {
   });
 
   it('changes the session id at login', async () => {
+    const { emu, app, dbPath } = setup;
     const agent = app.agent();
     const home = await agent.get('/').expect(200);
     const before = sessionCookie(home);
@@ -88,9 +76,7 @@ describe('example app: Log in with Agile CRM', () => {
     expect(after).to.be.a('string');
     expect(sessionIdOf(after!)).not.to.equal(sessionIdOf(before!));
     // The pre-login session is gone, so a fixated id is worth nothing.
-    const ids = storedSessions(
-      app.config.sessionStore.kind === 'sqlite' ? app.config.sessionStore.path : '',
-    ).map((r) => r.sid);
+    const ids = storedSessions(dbPath()).map((r) => r.sid);
     expect(ids).not.to.include(sessionIdOf(before!));
     await request(app.url)
       .get('/profile')
@@ -100,6 +86,7 @@ describe('example app: Log in with Agile CRM', () => {
   });
 
   it('returns to a same-origin returnTo after login', async () => {
+    const { emu, app } = setup;
     const agent = app.agent();
     const callback = await oauthLogin(agent, emu, { returnTo: '/?from=login' });
     expect(callback.headers['location']).to.equal('/?from=login');
@@ -112,6 +99,7 @@ describe('example app: Log in with Agile CRM', () => {
     '/\t/evil.example',
   ]) {
     it(`refuses the off-site returnTo ${JSON.stringify(target)}`, async () => {
+      const { emu, app } = setup;
       const callback = await oauthLogin(app.agent(), emu, { returnTo: target });
       expect(callback.status).to.equal(303);
       expect(callback.headers['location']).to.equal('/profile');
@@ -119,6 +107,7 @@ describe('example app: Log in with Agile CRM', () => {
   }
 
   it('sends a visitor who is not logged in from /profile to the login page, keeping the page', async () => {
+    const { app } = setup;
     const res = await request(app.url).get('/profile?cursor=abc').expect(303);
     expect(res.headers['location']).to.equal(
       `/?notice=login-required&returnTo=${encodeURIComponent('/profile?cursor=abc')}`,
@@ -131,10 +120,9 @@ describe('example app: Log in with Agile CRM', () => {
   });
 
   it('sets the session cookie httpOnly and SameSite=Lax', async () => {
+    const { emu, app } = setup;
     const callback = await oauthLogin(app.agent(), emu);
-    const cookie = ([] as string[])
-      .concat(callback.headers['set-cookie'] ?? [])
-      .find((c) => c.startsWith('agilecrm_example.sid='));
+    const cookie = sessionSetCookie(callback);
     expect(cookie).to.match(/; HttpOnly/i);
     expect(cookie).to.match(/; SameSite=Lax/i);
     expect(cookie).to.match(/; Path=\//i);
@@ -143,30 +131,24 @@ describe('example app: Log in with Agile CRM', () => {
   });
 
   it('marks the cookie Secure behind an HTTPS proxy when TRUST_PROXY is set', async () => {
-    const dir = tempDir();
-    const proxied = await startApp(configFor(emu, dir.dir, { trustProxy: 1 }));
-    try {
+    await withApp({ config: { trustProxy: 1 } }, async ({ app: proxied }) => {
       const agent = proxied.agent();
       const start = await agent
         .get('/auth/agilecrm?account=demo')
         .set('X-Forwarded-Proto', 'https')
         .expect(302);
-      const cookie = ([] as string[])
-        .concat(start.headers['set-cookie'] ?? [])
-        .find((c) => c.startsWith('agilecrm_example.sid='));
+      const cookie = sessionSetCookie(start);
       expect(cookie).to.match(/; Secure/i);
       expect(cookie).to.match(/; HttpOnly/i);
-    } finally {
-      await proxied.close();
-      dir.remove();
-    }
+    });
   });
 
   it('keeps tokens out of every page, cookie and log line, and encrypted in the store', async () => {
+    const { emu, app, dbPath } = setup;
     const agent = app.agent();
     const callback = await oauthLogin(agent, emu);
     const sid = sessionIdOf(sessionCookie(callback)!);
-    const path = app.config.sessionStore.kind === 'sqlite' ? app.config.sessionStore.path : '';
+    const path = dbPath();
     const tokens = storedTokens(path, sid);
     expect(tokens.accessToken).to.be.a('string').with.length.greaterThan(8);
     expect(tokens.refreshToken).to.be.a('string').with.length.greaterThan(8);
@@ -191,6 +173,7 @@ describe('example app: Log in with Agile CRM', () => {
   });
 
   it('marks pages no-store so the back button cannot show them from a cache', async () => {
+    const { emu, app } = setup;
     const agent = app.agent();
     await oauthLogin(agent, emu);
     const profile = await agent.get('/profile').expect(200);
@@ -199,6 +182,7 @@ describe('example app: Log in with Agile CRM', () => {
   });
 
   it('logs requests by method and path only, never the query string', async () => {
+    const { emu, app } = setup;
     const agent = app.agent();
     await oauthLogin(agent, emu);
     const callbackLines = app.logs.filter((l) => l.includes('/auth/agilecrm/callback'));

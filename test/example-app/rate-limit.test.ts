@@ -1,24 +1,11 @@
 import { expect } from 'chai';
-import type { RunningEmulator } from 'passport-agilecrm/testing';
-import { configFor, formField, startApp, startEmulator, tempDir, type RunningApp } from './helpers';
+import { formField, useApp } from './helpers';
 
 describe('example app: login rate limit', () => {
-  let emu: RunningEmulator;
-  let app: RunningApp;
-  let tmp: ReturnType<typeof tempDir>;
-
-  before(async () => {
-    emu = await startEmulator();
-    tmp = tempDir();
-    app = await startApp(configFor(emu, tmp.dir, { loginRateLimit: 5 }));
-  });
-  after(async () => {
-    await app.close();
-    await emu.close();
-    tmp.remove();
-  });
+  const setup = useApp({ config: { loginRateLimit: 5 } });
 
   it('answers 429 with standard RateLimit headers once a client floods the login routes', async () => {
+    const { emu, app } = setup;
     const agent = app.agent();
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {

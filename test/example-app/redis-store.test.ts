@@ -4,7 +4,9 @@ import request from 'supertest';
 import { requireRedisServer, startRedis, type RedisServer } from '../helpers/redis-server';
 import {
   configFor,
+  consent,
   oauthLogin,
+  sessionCookie,
   startApp,
   startEmulator,
   tempDir,
@@ -40,21 +42,11 @@ describe('example app: sessions in Redis (REDIS_URL)', function () {
   });
 
   it('finishes on instance B a login started on instance A, and both see the user', async () => {
-    const agentA = a.agent();
-    const start = await agentA.get('/auth/agilecrm?account=demo').expect(302);
-    const cookie = ([] as string[])
-      .concat(start.headers['set-cookie'] ?? [])
-      .find((c) => c.startsWith('agilecrm_example.sid='))!
-      .split(';')[0]!;
-    const back = new URL(emu.approve(start.headers['location'] as string));
-    const callback = await request(b.url)
-      .get(back.pathname + back.search)
-      .set('Cookie', cookie);
+    const { start, callbackPath } = await consent(a.agent(), emu);
+    const cookie = `agilecrm_example.sid=${sessionCookie(start)!}`;
+    const callback = await request(b.url).get(callbackPath).set('Cookie', cookie);
     expect(callback.status).to.equal(303);
-    const loggedIn = ([] as string[])
-      .concat(callback.headers['set-cookie'] ?? [])
-      .find((c) => c.startsWith('agilecrm_example.sid='))!
-      .split(';')[0]!;
+    const loggedIn = `agilecrm_example.sid=${sessionCookie(callback)!}`;
     for (const app of [a, b]) {
       const profile = await request(app.url).get('/profile').set('Cookie', loggedIn).expect(200);
       expect(profile.text).to.include('Dana Demo');

@@ -1,38 +1,11 @@
 import { expect } from 'chai';
-import type { RunningEmulator } from 'passport-agilecrm/testing';
-import {
-  configFor,
-  oauthLogin,
-  sessionCookie,
-  sessionIdOf,
-  startApp,
-  startEmulator,
-  storedTokens,
-  tempDir,
-  type RunningApp,
-} from './helpers';
+import { oauthLogin, sessionCookie, sessionIdOf, storedTokens, useApp, withApp } from './helpers';
 
 describe('example app: token refresh', () => {
-  let emu: RunningEmulator;
-  let app: RunningApp;
-  let tmp: ReturnType<typeof tempDir>;
-
-  before(async () => {
-    emu = await startEmulator();
-    tmp = tempDir();
-    app = await startApp(configFor(emu, tmp.dir));
-  });
-  afterEach(() => emu.clearFaults());
-  after(async () => {
-    await app.close();
-    await emu.close();
-    tmp.remove();
-  });
-
-  const dbPath = (): string =>
-    app.config.sessionStore.kind === 'sqlite' ? app.config.sessionStore.path : '';
+  const setup = useApp();
 
   it('refreshes once when Agile CRM answers 401, retries, and stores the new tokens', async () => {
+    const { emu, app, dbPath } = setup;
     const agent = app.agent();
     const callback = await oauthLogin(agent, emu);
     const sid = sessionIdOf(sessionCookie(callback)!);
@@ -55,25 +28,19 @@ describe('example app: token refresh', () => {
   });
 
   it('refreshes before the request when the token has expired by its clock', async () => {
-    const shortLived = await startEmulator({ accessTokenTTL: 1 });
-    const dir = tempDir();
-    const shortApp = await startApp(configFor(shortLived, dir.dir));
-    try {
-      const agent = shortApp.agent();
-      await oauthLogin(agent, shortLived);
-      const before = shortLived.stats;
+    await withApp({ emulator: { accessTokenTTL: 1 } }, async ({ emu, app }) => {
+      const agent = app.agent();
+      await oauthLogin(agent, emu);
+      const before = emu.stats;
       await agent.get('/profile').expect(200);
-      expect(shortLived.stats.refresh - before.refresh).to.equal(1);
+      expect(emu.stats.refresh - before.refresh).to.equal(1);
       // Refreshed up front: the contacts request was sent once, with the new token.
-      expect(shortLived.stats.contacts - before.contacts).to.equal(1);
-    } finally {
-      await shortApp.close();
-      await shortLived.close();
-      dir.remove();
-    }
+      expect(emu.stats.contacts - before.contacts).to.equal(1);
+    });
   });
 
   it('shares one refresh between concurrent requests of the same session', async () => {
+    const { emu, app } = setup;
     const agent = app.agent();
     await oauthLogin(agent, emu);
     emu.expireAccessTokens();
@@ -86,6 +53,7 @@ describe('example app: token refresh', () => {
   });
 
   it('logs the user out with a message when the refresh token is refused', async () => {
+    const { emu, app, dbPath } = setup;
     const agent = app.agent();
     const callback = await oauthLogin(agent, emu);
     const sid = sessionIdOf(sessionCookie(callback)!);
@@ -116,6 +84,7 @@ describe('example app: token refresh', () => {
   });
 
   it('keeps the user logged in and shows the error page when the refresh endpoint is down', async () => {
+    const { emu, app } = setup;
     const agent = app.agent();
     await oauthLogin(agent, emu);
     emu.expireAccessTokens();

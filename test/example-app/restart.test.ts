@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { RunningEmulator } from 'passport-agilecrm/testing';
 import request from 'supertest';
+import type { AppConfig } from '../../example-app/src/app';
 import {
   configFor,
   oauthLogin,
@@ -26,12 +27,17 @@ describe('example app: the default SQLite session store', () => {
     tmp.remove();
   });
 
+  /** Starts an app with `config` and logs in on it; returns the app and the session cookie. */
+  async function loginOnNewApp(config: AppConfig): Promise<{ app: RunningApp; cookie: string }> {
+    const app = await startApp(config);
+    running.push(app);
+    const callback = await oauthLogin(app.agent(), emu);
+    return { app, cookie: `agilecrm_example.sid=${sessionCookie(callback)}` };
+  }
+
   it('keeps the user logged in across an app restart', async () => {
     const config = configFor(emu, tmp.dir);
-    const first = await startApp(config);
-    running.push(first);
-    const callback = await oauthLogin(first.agent(), emu);
-    const cookie = `agilecrm_example.sid=${sessionCookie(callback)}`;
+    const { app: first, cookie } = await loginOnNewApp(config);
     await request(first.url).get('/profile').set('Cookie', cookie).expect(200);
     await first.close();
     running.pop();
@@ -46,10 +52,7 @@ describe('example app: the default SQLite session store', () => {
 
   it('does not accept the session with another SESSION_SECRET', async () => {
     const config = configFor(emu, tmp.dir);
-    const first = await startApp(config);
-    running.push(first);
-    const callback = await oauthLogin(first.agent(), emu);
-    const cookie = `agilecrm_example.sid=${sessionCookie(callback)}`;
+    const { cookie } = await loginOnNewApp(config);
     const other = await startApp({
       ...config,
       sessionSecret: 'another-secret-0123456789abcdefghij',
