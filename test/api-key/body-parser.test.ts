@@ -2,7 +2,15 @@ import { expect } from 'chai';
 import nock from 'nock';
 import request from 'supertest';
 import { ApiKeyStrategy } from '../../lib/api-key-strategy';
-import { API_KEY, DEMO_USER_BODY, EMAIL, form, startApp, type TestApp } from './helpers';
+import {
+  API_KEY,
+  DEMO_USER_BODY,
+  EMAIL,
+  postForm,
+  startApp,
+  useNock,
+  type TestApp,
+} from './helpers';
 
 function strategy(): ApiKeyStrategy {
   return new ApiKeyStrategy(async (profile) => ({ id: profile.id }));
@@ -11,16 +19,11 @@ function strategy(): ApiKeyStrategy {
 describe('ApiKeyStrategy: where the credentials come from', () => {
   let app: TestApp | undefined;
 
-  beforeEach(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-  });
+  useNock();
 
   afterEach(async () => {
     await app?.close();
     app = undefined;
-    nock.cleanAll();
-    nock.enableNetConnect();
   });
 
   it('without a body parser: an error telling the developer to add one, and no request', async () => {
@@ -29,10 +32,7 @@ describe('ApiKeyStrategy: where the credentials come from', () => {
       .reply(200, DEMO_USER_BODY);
     app = await startApp(strategy(), 'none');
 
-    const res = await request(app.url)
-      .post('/login')
-      .type('form')
-      .send(form({ domain: 'acme', email: EMAIL, apiKey: API_KEY }));
+    const res = await postForm(app);
 
     expect(res.status).to.equal(500);
     expect(res.body.error.name).to.equal('TypeError');
@@ -92,10 +92,7 @@ describe('ApiKeyStrategy: where the credentials come from', () => {
       ),
     );
 
-    const res = await request(app.url)
-      .post('/login')
-      .type('form')
-      .send(form({ account: 'acme', login: EMAIL, key: API_KEY }));
+    const res = await postForm(app, { account: 'acme', login: EMAIL, key: API_KEY });
 
     expect(res.body).to.deep.equal({ user: { id: '6263975862861824123', email: EMAIL } });
     expect(agile.isDone()).to.equal(true);

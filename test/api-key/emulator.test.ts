@@ -4,7 +4,7 @@ import request from 'supertest';
 import { ApiKeyStrategy } from '../../lib/api-key-strategy';
 import type { AgileCRMProfile } from '../../lib/profile';
 import { createEmulator, type RunningEmulator } from '../../lib/testing';
-import { form, startApp, type TestApp } from './helpers';
+import { postForm, startApp, type TestApp } from './helpers';
 
 describe('ApiKeyStrategy against the bundled Agile CRM emulator', () => {
   let emu: RunningEmulator;
@@ -28,7 +28,7 @@ describe('ApiKeyStrategy against the bundled Agile CRM emulator', () => {
   });
 
   function login(fields: Record<string, string>): Promise<request.Response> {
-    return request(app.url).post('/login').type('form').send(form(fields));
+    return postForm(app, fields);
   }
 
   it('logs in with domain, email and API key', async () => {

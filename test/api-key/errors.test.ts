@@ -3,36 +3,19 @@ import nock from 'nock';
 import request from 'supertest';
 import { ApiKeyStrategy } from '../../lib/api-key-strategy';
 import { AgileCRMAPIError, AgileCRMRequestError, AgileCRMResponseError } from '../../lib/errors';
-import { API_KEY, EMAIL, basic, form, startApp, type TestApp } from './helpers';
+import { API_KEY, EMAIL, basic, postForm, useNock, useTestApp } from './helpers';
 
 describe('ApiKeyStrategy: anything but a 401 is an error, never a leak', () => {
-  let app: TestApp;
-
-  before(async () => {
-    app = await startApp(
-      new ApiKeyStrategy({ timeout: 100 }, async (profile) => ({ id: profile.id })),
-    );
-  });
+  useNock();
+  const app = useTestApp(
+    () => new ApiKeyStrategy({ timeout: 100 }, async (profile) => ({ id: profile.id })),
+  );
 
   beforeEach(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
     app.errors.length = 0;
   });
 
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
-
-  after(() => app.close());
-
-  async function login(): Promise<request.Response> {
-    return request(app.url)
-      .post('/login')
-      .type('form')
-      .send(form({ domain: 'acme', email: EMAIL, apiKey: API_KEY }));
-  }
+  const login = (): Promise<request.Response> => postForm(app);
 
   function expectNoSecret(res: request.Response): void {
     const encoded = basic(EMAIL, API_KEY).slice('Basic '.length);

@@ -1,12 +1,15 @@
 /**
  * An Express app with express.urlencoded (or no body parser) and a fresh passport instance, served
- * on 127.0.0.1 port 0, plus the Agile CRM replies the API-key tests share.
+ * on 127.0.0.1 port 0, the mocha hooks that start it and keep requests off the network, and the
+ * Agile CRM replies the API-key tests share.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import nock from 'nock';
 import { Passport } from 'passport';
 import type { Strategy } from 'passport-strategy';
+import request from 'supertest';
 
 /** What the test app answers: the user, or the failure passport reported, or the error. */
 export interface Outcome {
@@ -101,3 +104,62 @@ export function basic(email: string, apiKey: string): string {
 
 export const API_KEY = 'k3y-s3cr3t-abc123';
 export const EMAIL = 'dana@acme.example';
+
+/** Valid-looking form fields for the account `acme`. */
+export const CREDENTIALS: Readonly<Record<string, string>> = {
+  domain: 'acme',
+  email: EMAIL,
+  apiKey: API_KEY,
+};
+
+/**
+ * Registers mocha hooks that keep every request but those to the local test app off the network
+ * (nock answers them) and drop the test's interceptors after it.
+ */
+export function useNock(): void {
+  beforeEach(() => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+  });
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+}
+
+/**
+ * Registers mocha hooks that start a test app for `makeStrategy()` before the describe block's
+ * tests and close it after them. The returned app's fields are readable inside the tests.
+ */
+export function useTestApp(makeStrategy: () => Strategy): TestApp {
+  let app: TestApp | undefined;
+  const started = (): TestApp => {
+    if (!app) throw new Error('the test app is not started: read it inside a test');
+    return app;
+  };
+  before(async () => {
+    app = await startApp(makeStrategy());
+  });
+  after(async () => {
+    await app?.close();
+    app = undefined;
+  });
+  return {
+    get url() {
+      return started().url;
+    },
+    get errors() {
+      return started().errors;
+    },
+    close: () => started().close(),
+  };
+}
+
+/** POSTs `fields` (by default {@link CREDENTIALS}) as a form to `path` of `app`. */
+export function postForm(
+  app: TestApp,
+  fields: Record<string, string> = CREDENTIALS,
+  path = '/login',
+): request.Test {
+  return request(app.url).post(path).type('form').send(form(fields));
+}

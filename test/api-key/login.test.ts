@@ -4,15 +4,24 @@ import request from 'supertest';
 import { ApiKeyStrategy } from '../../lib/api-key-strategy';
 import type { ApiKeyCredentials } from '../../lib/api-key-verify';
 import type { AgileCRMProfile } from '../../lib/profile';
-import { API_KEY, DEMO_USER_BODY, EMAIL, basic, form, startApp, type TestApp } from './helpers';
+import {
+  API_KEY,
+  DEMO_USER_BODY,
+  EMAIL,
+  basic,
+  postForm,
+  startApp,
+  useNock,
+  type TestApp,
+} from './helpers';
 
 describe('ApiKeyStrategy: a successful login in an Express app', () => {
   let app: TestApp;
   let seen: { profile: AgileCRMProfile; credentials: ApiKeyCredentials }[];
 
+  useNock();
+
   beforeEach(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
     seen = [];
     app = await startApp(
       new ApiKeyStrategy(async (profile, credentials) => {
@@ -22,11 +31,7 @@ describe('ApiKeyStrategy: a successful login in an Express app', () => {
     );
   });
 
-  afterEach(async () => {
-    await app.close();
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  afterEach(() => app.close());
 
   it('checks the credentials with GET current-user, HTTP Basic and Accept: application/json', async () => {
     const agile = nock('https://acme.agilecrm.com', {
@@ -35,10 +40,7 @@ describe('ApiKeyStrategy: a successful login in an Express app', () => {
       .get('/dev/api/users/current-user')
       .reply(200, DEMO_USER_BODY, { 'content-type': 'application/json' });
 
-    const res = await request(app.url)
-      .post('/login')
-      .type('form')
-      .send(form({ domain: 'acme', email: EMAIL, apiKey: API_KEY }));
+    const res = await postForm(app);
 
     expect(res.status).to.equal(200);
     expect(res.body).to.deep.equal({ user: { id: '6263975862861824123', domain: 'acme' } });
@@ -50,11 +52,7 @@ describe('ApiKeyStrategy: a successful login in an Express app', () => {
       .get('/dev/api/users/current-user')
       .reply(200, DEMO_USER_BODY, { 'content-type': 'application/json' });
 
-    await request(app.url)
-      .post('/login')
-      .type('form')
-      .send(form({ domain: 'acme', email: EMAIL, apiKey: API_KEY }))
-      .expect(200);
+    await postForm(app).expect(200);
 
     expect(seen).to.have.length(1);
     const { profile, credentials } = seen[0]!;
@@ -78,11 +76,9 @@ describe('ApiKeyStrategy: a successful login in an Express app', () => {
       .get('/dev/api/users/current-user')
       .reply(200, DEMO_USER_BODY);
 
-    await request(app.url)
-      .post('/login')
-      .type('form')
-      .send(form({ domain: ' ACME ', email: ` ${EMAIL}\n`, apiKey: `${API_KEY} ` }))
-      .expect(200);
+    await postForm(app, { domain: ' ACME ', email: ` ${EMAIL}\n`, apiKey: `${API_KEY} ` }).expect(
+      200,
+    );
 
     expect(agile.isDone()).to.equal(true);
     expect(seen[0]!.credentials).to.deep.equal({ domain: 'acme', email: EMAIL, apiKey: API_KEY });
@@ -91,10 +87,7 @@ describe('ApiKeyStrategy: a successful login in an Express app', () => {
   it('sets req.user when used as plain middleware', async () => {
     nock('https://acme.agilecrm.com').get('/dev/api/users/current-user').reply(200, DEMO_USER_BODY);
 
-    const res = await request(app.url)
-      .post('/plain')
-      .type('form')
-      .send(form({ domain: 'acme', email: EMAIL, apiKey: API_KEY }));
+    const res = await postForm(app, undefined, '/plain');
 
     expect(res.status).to.equal(200);
     expect(res.body).to.deep.equal({ user: { id: '6263975862861824123', domain: 'acme' } });
@@ -114,14 +107,8 @@ describe('ApiKeyStrategy: a successful login in an Express app', () => {
       .reply(200, '{"id":2,"email":"hank@globex.example"}');
 
     const [a, g] = await Promise.all([
-      request(app.url)
-        .post('/login')
-        .type('form')
-        .send(form({ domain: 'acme', email: EMAIL, apiKey: API_KEY })),
-      request(app.url)
-        .post('/login')
-        .type('form')
-        .send(form({ domain: 'globex', email: 'hank@globex.example', apiKey: 'globex-key' })),
+      postForm(app),
+      postForm(app, { domain: 'globex', email: 'hank@globex.example', apiKey: 'globex-key' }),
     ]);
 
     expect(a.body.user).to.deep.equal({ id: '1', domain: 'acme' });
@@ -131,23 +118,12 @@ describe('ApiKeyStrategy: a successful login in an Express app', () => {
 });
 
 describe('ApiKeyStrategy: baseURL and profileURL', () => {
-  beforeEach(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-  });
-
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  useNock();
 
   async function loginThrough(strategy: ApiKeyStrategy): Promise<request.Response> {
     const app = await startApp(strategy);
     try {
-      return await request(app.url)
-        .post('/login')
-        .type('form')
-        .send(form({ domain: 'acme', email: EMAIL, apiKey: API_KEY }));
+      return await postForm(app);
     } finally {
       await app.close();
     }

@@ -2,41 +2,23 @@ import { expect } from 'chai';
 import nock from 'nock';
 import request from 'supertest';
 import { ApiKeyStrategy } from '../../lib/api-key-strategy';
-import { API_KEY, EMAIL, form, startApp, type TestApp } from './helpers';
+import { API_KEY, postForm, useNock, useTestApp } from './helpers';
 
 const INVALID = 'Invalid Agile CRM email or API key';
 
 describe("ApiKeyStrategy: Agile CRM's 401 is a failed login", () => {
-  let app: TestApp;
   let verifyCalls = 0;
 
-  before(async () => {
-    app = await startApp(
+  useNock();
+  const app = useTestApp(
+    () =>
       new ApiKeyStrategy(async (profile) => {
         verifyCalls++;
         return { id: profile.id };
       }),
-    );
-  });
+  );
 
-  beforeEach(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-  });
-
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
-
-  after(() => app.close());
-
-  async function login(): Promise<request.Response> {
-    return request(app.url)
-      .post('/login')
-      .type('form')
-      .send(form({ domain: 'acme', email: EMAIL, apiKey: API_KEY }));
-  }
+  const login = (): Promise<request.Response> => postForm(app);
 
   it('a JSON 401 ("authentication issue") → fail(401) with a clear message', async () => {
     const agile = nock('https://acme.agilecrm.com')
@@ -76,10 +58,7 @@ describe("ApiKeyStrategy: Agile CRM's 401 is a failed login", () => {
       .get('/dev/api/users/current-user')
       .reply(401, '{"status":"401","exception message":"authentication issue"}');
 
-    const res = await request(app.url)
-      .post('/plain')
-      .type('form')
-      .send(form({ domain: 'acme', email: EMAIL, apiKey: API_KEY }));
+    const res = await postForm(app, undefined, '/plain');
 
     expect(res.status).to.equal(401);
     expect(res.text).not.to.include(API_KEY);

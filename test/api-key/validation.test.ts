@@ -2,41 +2,36 @@ import { expect } from 'chai';
 import nock from 'nock';
 import request from 'supertest';
 import { ApiKeyStrategy } from '../../lib/api-key-strategy';
-import { API_KEY, DEMO_USER_BODY, EMAIL, form, startApp, type TestApp } from './helpers';
-
-const VALID = { domain: 'acme', email: EMAIL, apiKey: API_KEY };
+import {
+  API_KEY,
+  CREDENTIALS as VALID,
+  DEMO_USER_BODY,
+  EMAIL,
+  postForm,
+  useNock,
+  useTestApp,
+} from './helpers';
 
 describe('ApiKeyStrategy: malformed input fails with 400 and sends nothing to Agile CRM', () => {
-  let app: TestApp;
-  let verifyCalls: number;
+  let verifyCalls = 0;
   // An interceptor for every account that must never be consumed: its staying pending proves
   // that no request left the process.
   let trap: nock.Scope;
 
-  before(async () => {
-    verifyCalls = 0;
-    app = await startApp(
+  useNock();
+  const app = useTestApp(
+    () =>
       new ApiKeyStrategy(async (profile) => {
         verifyCalls++;
         return { id: profile.id };
       }),
-    );
-  });
+  );
 
   beforeEach(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
     trap = nock(/agilecrm\.com/)
       .get(/.*/)
       .reply(200, DEMO_USER_BODY);
   });
-
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
-
-  after(() => app.close());
 
   const cases: [string, Record<string, string>, RegExp][] = [
     ['no fields at all', {}, /account name/],
@@ -55,7 +50,7 @@ describe('ApiKeyStrategy: malformed input fails with 400 and sends nothing to Ag
 
   for (const [what, fields, message] of cases) {
     it(`${what} → fail(400)`, async () => {
-      const res = await request(app.url).post('/login').type('form').send(form(fields));
+      const res = await postForm(app, fields);
 
       expect(res.status).to.equal(200);
       expect(res.body.failed.status).to.equal(400);
@@ -84,10 +79,7 @@ describe('ApiKeyStrategy: malformed input fails with 400 and sends nothing to Ag
   });
 
   it('answers 400 itself when no callback is given (plain middleware)', async () => {
-    const res = await request(app.url)
-      .post('/plain')
-      .type('form')
-      .send(form({ domain: 'a.b' }));
+    const res = await postForm(app, { domain: 'a.b' }, '/plain');
 
     expect(res.status).to.equal(400);
     expect(trap.isDone()).to.equal(false);
@@ -95,10 +87,7 @@ describe('ApiKeyStrategy: malformed input fails with 400 and sends nothing to Ag
 
   it('no failure message quotes the submitted key', async () => {
     const secret = 'leaky-key-987';
-    const res = await request(app.url)
-      .post('/login')
-      .type('form')
-      .send(form({ domain: 'a.b', email: EMAIL, apiKey: secret }));
+    const res = await postForm(app, { domain: 'a.b', email: EMAIL, apiKey: secret });
 
     expect(res.body.failed.status).to.equal(400);
     expect(res.text).not.to.include(secret);
@@ -106,37 +95,20 @@ describe('ApiKeyStrategy: malformed input fails with 400 and sends nothing to Ag
 });
 
 describe('ApiKeyStrategy with a fixed domain option', () => {
-  let app: TestApp;
-
-  before(async () => {
-    app = await startApp(
+  useNock();
+  const app = useTestApp(
+    () =>
       new ApiKeyStrategy({ domain: 'Acme' }, (profile, _credentials, done) => {
         done(null, { id: profile.id, domain: profile.domain });
       }),
-    );
-  });
-
-  beforeEach(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-  });
-
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
-
-  after(() => app.close());
+  );
 
   it('uses the fixed account when the form has no domain field', async () => {
     const agile = nock('https://acme.agilecrm.com')
       .get('/dev/api/users/current-user')
       .reply(200, DEMO_USER_BODY);
 
-    const res = await request(app.url)
-      .post('/login')
-      .type('form')
-      .send(form({ email: EMAIL, apiKey: API_KEY }));
+    const res = await postForm(app, { email: EMAIL, apiKey: API_KEY });
 
     expect(res.body.user).to.deep.equal({ id: '6263975862861824123', domain: 'acme' });
     expect(agile.isDone()).to.equal(true);
@@ -147,10 +119,7 @@ describe('ApiKeyStrategy with a fixed domain option', () => {
       .get(/.*/)
       .reply(200, DEMO_USER_BODY);
 
-    const res = await request(app.url)
-      .post('/login')
-      .type('form')
-      .send(form({ domain: 'other', email: EMAIL, apiKey: API_KEY }));
+    const res = await postForm(app, { ...VALID, domain: 'other' });
 
     expect(res.body.failed).to.deep.equal({
       info: { message: 'This login is for the Agile CRM account "acme".' },

@@ -2,31 +2,25 @@ import { expect } from 'chai';
 import nock from 'nock';
 import request from 'supertest';
 import { ApiKeyStrategy } from '../../lib/api-key-strategy';
-import { API_KEY, DEMO_USER_BODY, EMAIL, form, startApp, type TestApp } from './helpers';
+import { DEMO_USER_BODY, EMAIL, postForm, startApp, useNock, type TestApp } from './helpers';
 
 describe('ApiKeyStrategy: verify forms', () => {
   let app: TestApp | undefined;
 
+  useNock();
+
   beforeEach(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
     nock('https://acme.agilecrm.com').get('/dev/api/users/current-user').reply(200, DEMO_USER_BODY);
   });
 
   afterEach(async () => {
     await app?.close();
     app = undefined;
-    nock.cleanAll();
-    nock.enableNetConnect();
   });
 
   async function login(strategy: ApiKeyStrategy): Promise<request.Response> {
     app = await startApp(strategy);
-    return request(app.url)
-      .post('/login')
-      .set('x-test', 'from-request')
-      .type('form')
-      .send(form({ domain: 'acme', email: EMAIL, apiKey: API_KEY }));
+    return postForm(app).set('x-test', 'from-request');
   }
 
   it('(profile, credentials, done)', async () => {
