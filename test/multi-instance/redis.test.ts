@@ -212,7 +212,10 @@ describe('two example-app processes on one Redis', function () {
         const seen = shown(page.body);
         if (page.status !== 200 || seen.email === undefined) {
           figures.lostSessions += 1;
-          problems.push(`user ${u} login ${n}: profile ${page.status} on ${viewer.name}`);
+          const title = /<h1>([^<]*)<\/h1>/.exec(page.body)?.[1] ?? '';
+          problems.push(
+            `user ${u} login ${n}: profile ${page.status} "${title}" on ${viewer.name}`,
+          );
           continue;
         }
         if (seen.email !== email(u) || seen.name !== name(u) || seen.account !== account(u)) {
@@ -246,7 +249,11 @@ describe('two example-app processes on one Redis', function () {
     figures.loginsPerSecond = Math.round(figures.logins / figures.seconds);
     console.log(`      figures: ${JSON.stringify(figures)}`);
 
-    expect(problems.slice(0, 10), `${problems.length} problems`).to.deep.equal([]);
+    const logs = instances.map((i) => `${i.name}: ${i.output.join('').slice(-2000)}`).join('\n');
+    expect(
+      problems.slice(0, 10),
+      `${problems.length} problems; app output:\n${logs}`,
+    ).to.deep.equal([]);
     expect(figures.logins).to.equal(LOGINS);
     expect(figures.lostSessions).to.equal(0);
     expect(figures.crossUser).to.equal(0);

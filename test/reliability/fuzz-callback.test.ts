@@ -27,6 +27,7 @@ import { PendingModel } from './support/pending-model';
 
 const NUM_RUNS = 2000;
 const TIME_BUDGET_MS = 90_000;
+const MAX_QUERY_LENGTH = 12_000;
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 type Parser = 'simple' | 'extended';
@@ -144,7 +145,7 @@ describe('fuzzed OAuth callbacks (property-based)', function () {
     account: ParamSpec | undefined,
     payloads: string[],
   ): Promise<void> {
-    const params = account ? [resolve(account, model, [], payloads)] : [];
+    const params = fitURL(account ? [resolve(account, model, [], payloads)] : []);
     const query = encodeParams(params);
     const res = await browser.send(app.url, 'GET', `/login${query ? `?${query}` : ''}`);
     figures.requests += 1;
@@ -191,6 +192,7 @@ describe('fuzzed OAuth callbacks (property-based)', function () {
     const inBody = resolved
       .filter(({ spec }) => step.method === 'POST' && spec.where === 'body')
       .map(({ param }) => param);
+    fitURL(inQuery);
     const query = encodeParams(inQuery);
     const path = `/callback${query ? `?${query}` : ''}`;
     const before = provider.tokenRequests.length;
@@ -328,6 +330,25 @@ describe('fuzzed OAuth callbacks (property-based)', function () {
     expect(res.body).not.to.match(/<(script|img|svg|h1|a href="javascript)/i);
   }
 });
+
+/**
+ * Halves the longest values until the query string fits well within Node's 16 KiB limit on a
+ * request head: beyond it Node's HTTP server answers (or drops) the request before the app runs,
+ * which tests Node rather than the strategy. Changes `params` in place and returns it.
+ */
+function fitURL(params: ResolvedParam[]): ResolvedParam[] {
+  while (encodeParams(params).length > MAX_QUERY_LENGTH) {
+    const longest = params
+      .filter((p) => p.raw === undefined)
+      .flatMap((p) => p.values.map((v, i) => ({ p, i, length: v.length })))
+      .sort((a, b) => b.length - a.length)[0];
+    if (longest === undefined) break;
+    const value = longest.p.values[longest.i]!;
+    // Cut between code points so the value stays valid UTF-16.
+    longest.p.values[longest.i] = decoded(value.slice(0, Math.floor(value.length / 2)));
+  }
+  return params;
+}
 
 function stateOf(res: BrowserResponse): string {
   const state = new URL(res.location!).searchParams.get('state');

@@ -52,6 +52,8 @@ const oddText: fc.Arbitrary<ValueSpec> = fc
     fc.string({ unit: 'grapheme', maxLength: 40 }),
     fc.string({ unit: 'binary', maxLength: 40 }),
     fc.string({ unit: 'grapheme-ascii', minLength: 4000, maxLength: 5000 }),
+    // Around the 4096-character cap on codes, and not shortened to fit the URL.
+    fc.string({ unit: fc.constantFrom(...'aZ09-_.~'), minLength: 4090, maxLength: 4110 }),
     fc.string({ unit: 'binary', minLength: 300, maxLength: 1500 }),
     fc.constantFrom(
       '',
