@@ -3,9 +3,9 @@ import * as https from 'node:https';
 import nock from 'nock';
 import { AgileCRMClient } from '../../lib/client';
 import { AgileCRMResponseError } from '../../lib/errors';
-import { API_KEY, EMAIL, JSON_TYPE, contactJSON, page } from './fixtures';
+import { JSON_TYPE, contactJSON, page } from './fixtures';
+import { AGILE, apiKeyClient, useNock } from './helpers';
 
-const AGILE = 'https://acme.agilecrm.com';
 const XML =
   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><contacts><contact><id>5629499534213120123</id></contact></contacts>';
 
@@ -25,12 +25,7 @@ function agileContacts(): { json: nock.Interceptor; xml: nock.Scope } {
 }
 
 describe('AgileCRMClient: always sends Accept: application/json', () => {
-  beforeEach(() => nock.disableNetConnect());
-
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  useNock();
 
   it('the stand-in server answers XML to a request without the header', async () => {
     const { xml } = agileContacts();
@@ -52,7 +47,7 @@ describe('AgileCRMClient: always sends Accept: application/json', () => {
 
   it('the client gets the JSON answer and the XML one is never requested', async () => {
     const { xml } = agileContacts();
-    const client = new AgileCRMClient({ domain: 'acme', email: EMAIL, apiKey: API_KEY });
+    const client = apiKeyClient();
 
     const { contacts } = await client.listContacts({ pageSize: 1 });
 
@@ -81,7 +76,7 @@ describe('AgileCRMClient: always sends Accept: application/json', () => {
     nock(AGILE).get('/dev/api/contacts').query(true).reply(200, XML, {
       'content-type': 'application/xml',
     });
-    const client = new AgileCRMClient({ domain: 'acme', email: EMAIL, apiKey: API_KEY });
+    const client = apiKeyClient();
 
     const error = await client.listContacts().then(
       () => undefined,

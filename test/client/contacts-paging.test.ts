@@ -3,20 +3,15 @@ import nock from 'nock';
 import { AgileCRMClient } from '../../lib/client';
 import { contactEmail } from '../../lib/contacts';
 import { API_KEY, EMAIL, JSON_TYPE, basic, contactJSON, page } from './fixtures';
-
-const AGILE = 'https://acme.agilecrm.com';
+import { AGILE, apiKeyClient, useNock } from './helpers';
 
 describe('AgileCRMClient: contacts paging with the cursor on the last contact', () => {
   let client: AgileCRMClient;
 
-  beforeEach(() => {
-    nock.disableNetConnect();
-    client = new AgileCRMClient({ domain: 'acme', email: EMAIL, apiKey: API_KEY });
-  });
+  useNock();
 
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
+  beforeEach(() => {
+    client = apiKeyClient();
   });
 
   function threePages(): nock.Scope {

@@ -3,14 +3,10 @@ import nock from 'nock';
 import { AgileCRMClient } from '../../lib/client';
 import { AgileCRMResponseError } from '../../lib/errors';
 import { ACCESS_TOKEN, API_KEY, EMAIL, JSON_TYPE, OWNER_JSON, basic } from './fixtures';
+import { apiKeyClient, useNock } from './helpers';
 
 describe('AgileCRMClient: currentUser()', () => {
-  beforeEach(() => nock.disableNetConnect());
-
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  useNock();
 
   it('with email and API key: HTTP Basic, and the 64-bit id kept exact', async () => {
     const agile = nock('https://acme.agilecrm.com', {
@@ -18,7 +14,7 @@ describe('AgileCRMClient: currentUser()', () => {
     })
       .get('/dev/api/users/current-user')
       .reply(200, OWNER_JSON, JSON_TYPE);
-    const client = new AgileCRMClient({ domain: 'acme', email: EMAIL, apiKey: API_KEY });
+    const client = apiKeyClient();
 
     const user = await client.currentUser();
 

@@ -1,21 +1,15 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { AgileCRMClient } from '../../lib/client';
-import { API_KEY, EMAIL } from './fixtures';
-
-const AGILE = 'https://acme.agilecrm.com';
+import { AGILE, apiKeyClient, useNock } from './helpers';
 
 describe('AgileCRMClient: HTTP 204 with an empty body means "none"', () => {
   let client: AgileCRMClient;
 
-  beforeEach(() => {
-    nock.disableNetConnect();
-    client = new AgileCRMClient({ domain: 'acme', email: EMAIL, apiKey: API_KEY });
-  });
+  useNock();
 
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
+  beforeEach(() => {
+    client = apiKeyClient();
   });
 
   it('listContacts gives an empty page without a cursor', async () => {

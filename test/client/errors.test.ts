@@ -2,9 +2,8 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { AgileCRMClient } from '../../lib/client';
 import { AgileCRMAPIError, AgileCRMRequestError } from '../../lib/errors';
-import { API_KEY, EMAIL, JSON_TYPE } from './fixtures';
-
-const AGILE = 'https://acme.agilecrm.com';
+import { JSON_TYPE } from './fixtures';
+import { AGILE, apiKeyClient, useNock } from './helpers';
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   return promise.then(
@@ -16,17 +15,10 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 describe("AgileCRMClient: every non-2xx is a typed error with Agile CRM's message", () => {
   let client: AgileCRMClient;
 
-  beforeEach(() => {
-    nock.disableNetConnect();
-    client = new AgileCRMClient(
-      { domain: 'acme', email: EMAIL, apiKey: API_KEY },
-      { timeout: 100 },
-    );
-  });
+  useNock();
 
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
+  beforeEach(() => {
+    client = apiKeyClient({ timeout: 100 });
   });
 
   it("401 with Agile CRM's JSON body", async () => {

@@ -2,22 +2,32 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { AgileCRMClient } from '../../lib/client';
 import { AgileCRMAPIError } from '../../lib/errors';
-import { API_KEY, EMAIL, JSON_TYPE } from './fixtures';
+import { JSON_TYPE } from './fixtures';
+import { AGILE, apiKeyClient, useNock } from './helpers';
 
-const AGILE = 'https://acme.agilecrm.com';
 const EXPIRED = '{"status":"401","exception message":"authentication issue"}';
 
 function bearer(token: string): { reqheaders: { authorization: string } } {
   return { reqheaders: { authorization: `Bearer ${token}` } };
 }
 
-describe('AgileCRMClient: onUnauthorized refreshes the access token once and retries', () => {
-  beforeEach(() => nock.disableNetConnect());
+/** A client holding 'old-token' whose onUnauthorized hook is `hook`. */
+function oldTokenClient(hook: () => Promise<string | undefined>): AgileCRMClient {
+  return new AgileCRMClient({ domain: 'acme', accessToken: 'old-token' }, { onUnauthorized: hook });
+}
 
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+/** A client holding 'old-token' whose hook counts its calls and answers `answer(calls)`. */
+function countingClient(answer: (calls: number) => Promise<string>): {
+  client: AgileCRMClient;
+  calls(): number;
+} {
+  let calls = 0;
+  const client = oldTokenClient(() => answer(++calls));
+  return { client, calls: () => calls };
+}
+
+describe('AgileCRMClient: onUnauthorized refreshes the access token once and retries', () => {
+  useNock();
 
   it('a 401 calls the hook, retries once with the new token, and exposes it', async () => {
     const old = nock(AGILE, bearer('old-token'))
@@ -26,21 +36,12 @@ describe('AgileCRMClient: onUnauthorized refreshes the access token once and ret
     const fresh = nock(AGILE, bearer('new-token'))
       .get('/dev/api/users/current-user')
       .reply(200, '{"id":1}', JSON_TYPE);
-    let calls = 0;
-    const client = new AgileCRMClient(
-      { domain: 'acme', accessToken: 'old-token' },
-      {
-        onUnauthorized: async () => {
-          calls++;
-          return 'new-token';
-        },
-      },
-    );
+    const { client, calls } = countingClient(async () => 'new-token');
 
     const user = await client.currentUser();
 
     expect(user.id).to.equal('1');
-    expect(calls).to.equal(1);
+    expect(calls()).to.equal(1);
     expect(client.accessToken).to.equal('new-token');
     expect(old.isDone() && fresh.isDone()).to.equal(true);
   });
@@ -52,22 +53,13 @@ describe('AgileCRMClient: onUnauthorized refreshes the access token once and ret
       .times(2)
       .reply(401, EXPIRED, JSON_TYPE);
     const trap = nock(AGILE).get('/dev/api/contacts').query(true).reply(200, '[]');
-    let calls = 0;
-    const client = new AgileCRMClient(
-      { domain: 'acme', accessToken: 'old-token' },
-      {
-        onUnauthorized: async () => {
-          calls++;
-          return `new-token-${calls}`;
-        },
-      },
-    );
+    const { client, calls } = countingClient(async (n) => `new-token-${n}`);
 
     const error = await client.listContacts().catch((err: unknown) => err);
 
     expect(error).to.be.instanceOf(AgileCRMAPIError);
     expect((error as AgileCRMAPIError).status).to.equal(401);
-    expect(calls).to.equal(1);
+    expect(calls()).to.equal(1);
     expect(agile.isDone()).to.equal(true);
     expect(trap.isDone()).to.equal(false);
   });
@@ -75,10 +67,7 @@ describe('AgileCRMClient: onUnauthorized refreshes the access token once and ret
   it('the hook resolving undefined gives up with the original 401, no retry', async () => {
     nock(AGILE).get('/dev/api/users/current-user').reply(401, EXPIRED, JSON_TYPE);
     const trap = nock(AGILE).get('/dev/api/users/current-user').reply(200, '{"id":1}');
-    const client = new AgileCRMClient(
-      { domain: 'acme', accessToken: 'old-token' },
-      { onUnauthorized: async () => undefined },
-    );
+    const client = oldTokenClient(async () => undefined);
 
     const error = await client.currentUser().catch((err: unknown) => err);
 
@@ -89,14 +78,9 @@ describe('AgileCRMClient: onUnauthorized refreshes the access token once and ret
 
   it("the hook's own failure (e.g. a refused refresh) is what the caller gets", async () => {
     nock(AGILE).get('/dev/api/users/current-user').reply(401, EXPIRED, JSON_TYPE);
-    const client = new AgileCRMClient(
-      { domain: 'acme', accessToken: 'old-token' },
-      {
-        onUnauthorized: async () => {
-          throw new Error('refresh token revoked');
-        },
-      },
-    );
+    const client = oldTokenClient(async () => {
+      throw new Error('refresh token revoked');
+    });
 
     const error = await client.currentUser().catch((err: unknown) => err);
 
@@ -114,17 +98,10 @@ describe('AgileCRMClient: onUnauthorized refreshes the access token once and ret
       .query(true)
       .times(3)
       .reply(200, '[]', JSON_TYPE);
-    let calls = 0;
-    const client = new AgileCRMClient(
-      { domain: 'acme', accessToken: 'old-token' },
-      {
-        onUnauthorized: async () => {
-          calls++;
-          await new Promise((resolve) => setTimeout(resolve, 20));
-          return 'new-token';
-        },
-      },
-    );
+    const { client, calls } = countingClient(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return 'new-token';
+    });
 
     const pages = await Promise.all([
       client.listContacts(),
@@ -133,7 +110,7 @@ describe('AgileCRMClient: onUnauthorized refreshes the access token once and ret
     ]);
 
     expect(pages).to.deep.equal([{ contacts: [] }, { contacts: [] }, { contacts: [] }]);
-    expect(calls).to.equal(1);
+    expect(calls()).to.equal(1);
     expect(fresh.isDone()).to.equal(true);
   });
 
@@ -155,31 +132,19 @@ describe('AgileCRMClient: onUnauthorized refreshes the access token once and ret
       .get('/dev/api/contacts')
       .query(true)
       .reply(200, '[]', JSON_TYPE);
-    let calls = 0;
-    const client = new AgileCRMClient(
-      { domain: 'acme', accessToken: 'old-token' },
-      {
-        onUnauthorized: async () => {
-          calls++;
-          return 'new-token';
-        },
-      },
-    );
+    const { client, calls } = countingClient(async () => 'new-token');
 
     const slow = client.listContacts();
     await client.currentUser();
     releaseSlow();
 
     expect(await slow).to.deep.equal({ contacts: [] });
-    expect(calls).to.equal(1);
+    expect(calls()).to.equal(1);
   });
 
   it('a hook answering a token with a line break is refused without quoting it', async () => {
     nock(AGILE).get('/dev/api/users/current-user').reply(401, EXPIRED, JSON_TYPE);
-    const client = new AgileCRMClient(
-      { domain: 'acme', accessToken: 'old-token' },
-      { onUnauthorized: async () => 'evil\r\nX-Injected: 1' },
-    );
+    const client = oldTokenClient(async () => 'evil\r\nX-Injected: 1');
 
     const error = await client.currentUser().catch((err: unknown) => err);
 
@@ -189,13 +154,10 @@ describe('AgileCRMClient: onUnauthorized refreshes the access token once and ret
   });
 
   it('is refused for API-key clients, whose key cannot be refreshed', () => {
-    expect(
-      () =>
-        new AgileCRMClient(
-          { domain: 'acme', email: EMAIL, apiKey: API_KEY },
-          { onUnauthorized: async () => 'x' },
-        ),
-    ).to.throw(TypeError, /onUnauthorized applies to access-token clients/);
+    expect(() => apiKeyClient({ onUnauthorized: async () => 'x' })).to.throw(
+      TypeError,
+      /onUnauthorized applies to access-token clients/,
+    );
   });
 
   it('without a hook a 401 is simply the error', async () => {

@@ -2,14 +2,16 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { AgileCRMClient, type AgileCRMMethod } from '../../lib/client';
 import { ACCESS_TOKEN } from './fixtures';
+import { useNock } from './helpers';
 
 describe("AgileCRMClient: request() only sends credentials to the account's /dev/ API", () => {
   let client: AgileCRMClient;
   let trap: nock.Scope;
   let requests: number;
 
+  useNock();
+
   beforeEach(() => {
-    nock.disableNetConnect();
     requests = 0;
     // Any host, any GET: staying unused proves nothing was sent. Other requests are counted
     // through nock's "no match" event (net connect is disabled, so they cannot leave either).
@@ -28,8 +30,6 @@ describe("AgileCRMClient: request() only sends credentials to the account's /dev
 
   afterEach(() => {
     nock.emitter.removeListener('no match', countUnmatched);
-    nock.cleanAll();
-    nock.enableNetConnect();
   });
 
   const refused = [

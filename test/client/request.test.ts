@@ -2,20 +2,15 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { AgileCRMClient } from '../../lib/client';
 import { ACCESS_TOKEN, JSON_TYPE } from './fixtures';
-
-const AGILE = 'https://acme.agilecrm.com';
+import { AGILE, useNock } from './helpers';
 
 describe('AgileCRMClient: request()', () => {
   let client: AgileCRMClient;
 
-  beforeEach(() => {
-    nock.disableNetConnect();
-    client = new AgileCRMClient({ domain: 'acme', accessToken: ACCESS_TOKEN });
-  });
+  useNock();
 
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
+  beforeEach(() => {
+    client = new AgileCRMClient({ domain: 'acme', accessToken: ACCESS_TOKEN });
   });
 
   it('appends query values and leaves undefined ones out', async () => {

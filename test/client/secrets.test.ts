@@ -3,8 +3,8 @@ import { inspect } from 'node:util';
 import nock from 'nock';
 import { AgileCRMClient } from '../../lib/client';
 import { ACCESS_TOKEN, API_KEY, EMAIL, basic } from './fixtures';
+import { AGILE, apiKeyClient, useNock } from './helpers';
 
-const AGILE = 'https://acme.agilecrm.com';
 const ENCODED = basic(EMAIL, API_KEY).slice('Basic '.length);
 
 function expectClean(text: string): void {
@@ -17,12 +17,7 @@ function everyText(err: unknown): string {
 }
 
 describe('AgileCRMClient: no credential in errors or in the client itself', () => {
-  beforeEach(() => nock.disableNetConnect());
-
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  useNock();
 
   const failures: [string, (scope: nock.Interceptor) => nock.Scope][] = [
     ['401', (i) => i.reply(401, '{"status":"401","exception message":"authentication issue"}')],
@@ -42,7 +37,7 @@ describe('AgileCRMClient: no credential in errors or in the client itself', () =
         reply(nock(AGILE).get('/dev/api/contacts').query(true));
         const client =
           kind === 'apiKey'
-            ? new AgileCRMClient({ domain: 'acme', email: EMAIL, apiKey: API_KEY }, { timeout: 50 })
+            ? apiKeyClient({ timeout: 50 })
             : new AgileCRMClient({ domain: 'acme', accessToken: ACCESS_TOKEN }, { timeout: 50 });
 
         const error = await client.listContacts().then(
@@ -58,7 +53,7 @@ describe('AgileCRMClient: no credential in errors or in the client itself', () =
 
   it('JSON.stringify, util.inspect and String of a client show no credential', () => {
     for (const client of [
-      new AgileCRMClient({ domain: 'acme', email: EMAIL, apiKey: API_KEY }),
+      apiKeyClient(),
       new AgileCRMClient({ domain: 'acme', accessToken: ACCESS_TOKEN }),
     ]) {
       expectClean(JSON.stringify(client));
