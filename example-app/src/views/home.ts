@@ -49,16 +49,13 @@ export function homePage(view: HomeView): string {
       <section class="card">
         <h2>Log in with Agile CRM</h2>
         <form method="get" action="/auth/agilecrm">
-          <label for="account">Agile CRM account</label>
-          <input
-            id="account"
-            name="account"
-            type="text"
-            required
-            value="${view.defaultAccount}"
-            autocomplete="organization"
-            spellcheck="false"
-          />
+          ${textField({
+            name: 'account',
+            label: 'Agile CRM account',
+            value: view.defaultAccount,
+            autocomplete: 'organization',
+            spellcheck: false,
+          })}
           <p class="hint">The <code>acme</code> in <code>acme.agilecrm.com</code>.</p>
           ${returnToField(view.returnTo)}
           <button type="submit">Log in with Agile CRM</button>
@@ -74,24 +71,19 @@ export function homePage(view: HomeView): string {
         <form method="post" action="/auth/apikey">
           <input type="hidden" name="_csrf" value="${view.csrfToken}" />
           ${returnToField(view.returnTo)}
-          <label for="domain">Agile CRM account</label>
-          <input
-            id="domain"
-            name="domain"
-            type="text"
-            required
-            value="${apiKeyDomain}"
-            spellcheck="false"
-          />
-          <label for="email">Login email</label>
-          <input
-            id="email"
-            name="email"
-            type="email"
-            required
-            value="${view.apiKeyError?.email}"
-            autocomplete="username"
-          />
+          ${textField({
+            name: 'domain',
+            label: 'Agile CRM account',
+            value: apiKeyDomain,
+            spellcheck: false,
+          })}
+          ${textField({
+            name: 'email',
+            label: 'Login email',
+            type: 'email',
+            value: view.apiKeyError?.email,
+            autocomplete: 'username',
+          })}
           <label for="apiKey">REST API key</label>
           <input id="apiKey" name="apiKey" type="password" required autocomplete="off" />
           <p class="hint">Admin Settings → API &amp; Analytics → API Key for REST client.</p>
@@ -102,6 +94,31 @@ export function homePage(view: HomeView): string {
     ${view.demoCredentials ? demoHint(view.demoCredentials) : ''}
   `;
   return layout({ title: 'Log in', demo: view.demo }, body);
+}
+
+/** A required text input and its label; `name` is also the input's id. */
+interface TextField {
+  name: string;
+  label: string;
+  type?: 'text' | 'email';
+  value: string | undefined;
+  autocomplete?: string;
+  /** `false` turns spell checking off (account names and keys are not words). */
+  spellcheck?: false;
+}
+
+function textField(field: TextField): SafeHTML {
+  const autocomplete = field.autocomplete ? html` autocomplete="${field.autocomplete}"` : '';
+  const spellcheck = field.spellcheck === false ? html` spellcheck="false"` : '';
+  return html`<label for="${field.name}">${field.label}</label>
+    <input
+      id="${field.name}"
+      name="${field.name}"
+      type="${field.type ?? 'text'}"
+      required
+      value="${field.value}"
+      ${autocomplete}${spellcheck}
+    />`;
 }
 
 function returnToField(returnTo: string | undefined): SafeHTML | string {
