@@ -10,6 +10,7 @@ import nock from 'nock';
 import { Passport } from 'passport';
 import type { Strategy } from 'passport-strategy';
 import request from 'supertest';
+import type { AgileCRMProfile } from '../../lib/profile';
 
 /** What the test app answers: the user, or the failure passport reported, or the error. */
 export interface Outcome {
@@ -153,6 +154,21 @@ export function useTestApp(makeStrategy: () => Strategy): TestApp {
     },
     close: () => started().close(),
   };
+}
+
+/** A verify function that makes `{ id }` users and counts how often it was called. */
+export function countingVerify(): {
+  calls: number;
+  verify: (profile: AgileCRMProfile) => Promise<{ id: string }>;
+} {
+  const counter = {
+    calls: 0,
+    verify: async (profile: AgileCRMProfile) => {
+      counter.calls++;
+      return { id: profile.id };
+    },
+  };
+  return counter;
 }
 
 /** POSTs `fields` (by default {@link CREDENTIALS}) as a form to `path` of `app`. */

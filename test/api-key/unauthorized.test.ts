@@ -2,21 +2,15 @@ import { expect } from 'chai';
 import nock from 'nock';
 import request from 'supertest';
 import { ApiKeyStrategy } from '../../lib/api-key-strategy';
-import { API_KEY, postForm, useNock, useTestApp } from './helpers';
+import { API_KEY, countingVerify, postForm, useNock, useTestApp } from './helpers';
 
 const INVALID = 'Invalid Agile CRM email or API key';
 
 describe("ApiKeyStrategy: Agile CRM's 401 is a failed login", () => {
-  let verifyCalls = 0;
+  const counter = countingVerify();
 
   useNock();
-  const app = useTestApp(
-    () =>
-      new ApiKeyStrategy(async (profile) => {
-        verifyCalls++;
-        return { id: profile.id };
-      }),
-  );
+  const app = useTestApp(() => new ApiKeyStrategy(counter.verify));
 
   const login = (): Promise<request.Response> => postForm(app);
 
@@ -32,7 +26,7 @@ describe("ApiKeyStrategy: Agile CRM's 401 is a failed login", () => {
     expect(res.body.failed).to.deep.equal({ info: { message: INVALID }, status: 401 });
     expect(agile.isDone()).to.equal(true);
     expect(app.errors).to.have.length(0);
-    expect(verifyCalls).to.equal(0);
+    expect(counter.calls).to.equal(0);
   });
 
   it("the web server's HTML 401 page → the same failed login", async () => {

@@ -7,25 +7,20 @@ import {
   CREDENTIALS as VALID,
   DEMO_USER_BODY,
   EMAIL,
+  countingVerify,
   postForm,
   useNock,
   useTestApp,
 } from './helpers';
 
 describe('ApiKeyStrategy: malformed input fails with 400 and sends nothing to Agile CRM', () => {
-  let verifyCalls = 0;
+  const counter = countingVerify();
   // An interceptor for every account that must never be consumed: its staying pending proves
   // that no request left the process.
   let trap: nock.Scope;
 
   useNock();
-  const app = useTestApp(
-    () =>
-      new ApiKeyStrategy(async (profile) => {
-        verifyCalls++;
-        return { id: profile.id };
-      }),
-  );
+  const app = useTestApp(() => new ApiKeyStrategy(counter.verify));
 
   beforeEach(() => {
     trap = nock(/agilecrm\.com/)
@@ -56,7 +51,7 @@ describe('ApiKeyStrategy: malformed input fails with 400 and sends nothing to Ag
       expect(res.body.failed.status).to.equal(400);
       expect(res.body.failed.info.message).to.match(message);
       expect(trap.isDone()).to.equal(false);
-      expect(verifyCalls).to.equal(0);
+      expect(counter.calls).to.equal(0);
     });
   }
 
