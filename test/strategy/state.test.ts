@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import type { PendingLogin, PendingLoginStore } from '../../lib';
+import { withClockAhead } from '../testing/helpers';
 import {
   ACME,
   agentFor,
@@ -14,17 +15,6 @@ import {
   startLogin,
   useNock,
 } from './helpers';
-
-/** Runs `body` with Date.now() moved `ms` into the future. */
-async function later<T>(ms: number, body: () => Promise<T>): Promise<T> {
-  const realNow = Date.now;
-  Date.now = () => realNow() + ms;
-  try {
-    return await body();
-  } finally {
-    Date.now = realNow;
-  }
-}
 
 /** A token interceptor that must stay unused: a token request would consume it. */
 function forbiddenTokenRequest(): nock.Scope {
@@ -79,7 +69,7 @@ describe('state', () => {
     const agent = agentFor(loginApp(makeStrategy()));
     const { state } = await startLogin(agent);
     const token = forbiddenTokenRequest();
-    const { status } = await later(10 * 60 * 1000 + 1, () =>
+    const { status } = await withClockAhead(10 * 60 * 1000 + 1, () =>
       finishLogin(agent, { code: 'c', state }),
     );
     expect(status).to.equal(403);
@@ -91,7 +81,7 @@ describe('state', () => {
     const { state } = await startLogin(agent);
     const token = mockToken();
     mockProfile();
-    const { body } = await later(10 * 60 * 1000 - 1000, () =>
+    const { body } = await withClockAhead(10 * 60 * 1000 - 1000, () =>
       finishLogin(agent, { code: 'c', state }),
     );
     expect(body.outcome).to.equal('success');
