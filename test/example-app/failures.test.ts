@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
+import { withClockAhead } from '../testing/helpers';
 import {
   apiKeyFields,
   apiKeyLogin,
@@ -63,15 +64,9 @@ describe('example app: failure pages', () => {
     const { emu, app } = setup;
     const agent = app.agent();
     const { callbackPath } = await consent(agent, emu);
-    const realNow = Date.now;
-    Date.now = () => realNow() + 11 * 60 * 1000;
-    try {
-      const res = await agent.get(callbackPath);
-      expect(res.status).to.equal(403);
-      expectFriendly(res, 'This login link has expired');
-    } finally {
-      Date.now = realNow;
-    }
+    const res = await withClockAhead(11 * 60 * 1000, () => agent.get(callbackPath));
+    expect(res.status).to.equal(403);
+    expectFriendly(res, 'This login link has expired');
   });
 
   it('refuses an account name that is not one DNS label', async () => {
