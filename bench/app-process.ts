@@ -68,6 +68,11 @@ export class AppProcess {
     return reply.heapUsed;
   }
 
+  /** Closes every connection the app holds to the provider. */
+  async resetConnections(): Promise<void> {
+    await this._request('reset-connections');
+  }
+
   /** Ends the process and waits for it to exit. */
   stop(): Promise<void> {
     if (this._child.exitCode !== null || this._child.signalCode !== null) return Promise.resolve();

@@ -34,10 +34,12 @@ app.use(
     saveUninitialized: false,
   }),
 );
-if (variant === 'ours') mountOurs(app, settings);
-else if (variant === 'baseline') mountBaseline(app, settings);
-else if (variant === 'limit') mountLimit(app, settings);
-else throw new Error(`unknown variant "${String(variant)}"`);
+const mounts = { ours: mountOurs, baseline: mountBaseline, limit: mountLimit };
+if (variant !== 'ours' && variant !== 'baseline' && variant !== 'limit') {
+  throw new Error(`unknown variant "${String(variant)}"`);
+}
+/** The agent carrying the app's provider requests. */
+const providerAgent = mounts[variant](app, settings);
 
 function reply(message: Reply): void {
   process.send?.(message);
@@ -66,6 +68,11 @@ process.on('message', (command: Command) => {
       heapUsed: process.memoryUsage().heapUsed,
       connections,
     });
+  } else if (command.type === 'reset-connections') {
+    // Each round starts from an empty pool: sockets idle since the last round may be closed by
+    // the provider's keep-alive timeout at any moment, which would count as new connections.
+    providerAgent.destroy();
+    reply({ id: command.id, type: 'reset-connections' });
   } else {
     collectGarbage();
     reply({ id: command.id, type: 'gc', heapUsed: process.memoryUsage().heapUsed });

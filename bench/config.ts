@@ -31,10 +31,11 @@ const ALL_VARIANTS: VariantName[] = ['ours', 'baseline', 'limit'];
 
 const FULL: Omit<BenchConfig, 'variants'> = {
   rounds: 5,
-  loginsC1: 200,
-  loginsC16: 600,
+  loginsC1: 300,
+  loginsC16: 1000,
   concurrency: 16,
-  warmup: 400,
+  // V8 keeps optimizing the login path for the first couple of thousand logins.
+  warmup: 2000,
   roundWarmup: 96,
   heapLogins: 10_000,
   coldRuns: 20,

@@ -63,13 +63,13 @@ export class LoginDriver {
   }
 
   /**
-   * Completes `concurrency` logins whose callbacks arrive at the same moment, so the app opens as
-   * many provider connections as that concurrency can ever need. After this, any connection the
-   * app opens is one it failed to reuse, not one the pool was still growing into.
+   * Completes `count` logins (one per virtual user slot) whose callbacks arrive at the same
+   * moment, so the app opens as many provider connections as it will hold at once later. After
+   * this, a connection the app opens is one it failed to reuse, not one the pool grew into.
    */
-  async prime(concurrency: number): Promise<void> {
+  async prime(count: number): Promise<void> {
     const callbacks = await Promise.all(
-      Array.from({ length: concurrency }, async (_, slot) => {
+      Array.from({ length: count }, async (_, slot) => {
         const start = await this._get('/login', slot);
         if (start.status !== 302 || start.location === undefined) {
           throw new Error(`GET /login answered ${start.status}: ${start.body.slice(0, 200)}`);

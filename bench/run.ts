@@ -153,14 +153,18 @@ async function main(): Promise<void> {
 }
 
 /**
- * One round of one variant: unmeasured logins to reopen the connections the provider or the
- * agent closed while other variants ran (idle keep-alive timeouts), with one burst of callbacks at
- * full concurrency so the connection pool is at its largest, then the two measured phases.
+ * One round of one variant: the app drops its provider connections (some would otherwise be
+ * closed by the provider's idle timeout during the round), unmeasured logins reopen them, with
+ * one burst of callbacks at full concurrency so the pool is at its largest, then the two
+ * measured phases.
  */
 async function measureRound(c: Contender, config: BenchConfig): Promise<RoundFigures> {
+  await c.app.resetConnections();
   await loginsOrThrow(c, config.roundWarmup, config.concurrency);
-  await c.driver.prime(config.concurrency);
-  c.loginsSinceHeap += config.concurrency;
+  // A socket goes back to the pool only after its request has finished writing, which can be a
+  // moment after the response ended, so one login can briefly hold two: prime for twice the users.
+  await c.driver.prime(2 * config.concurrency);
+  c.loginsSinceHeap += 2 * config.concurrency;
   const high = await measurePhase(c.app, c.driver, config.loginsC16, config.concurrency);
   const single = await measurePhase(c.app, c.driver, config.loginsC1, 1);
   c.loginsSinceHeap += high.logins + single.logins;

@@ -77,8 +77,8 @@ export class BaselineStrategy extends OAuth2Strategy {
   }
 }
 
-/** Mounts the login routes of the baseline strategy on `app`. */
-export function mountBaseline(app: Express, settings: ProviderSettings): void {
+/** Mounts the login routes of the baseline strategy on `app`; returns the agent it uses. */
+export function mountBaseline(app: Express, settings: ProviderSettings): https.Agent {
   // node-oauth has no agent option in passport-oauth2; apps with a private CA extend the global
   // agent (or set NODE_EXTRA_CA_CERTS). Node 20's global agent keeps connections alive.
   https.globalAgent.options.ca = settings.ca;
@@ -92,4 +92,5 @@ export function mountBaseline(app: Express, settings: ProviderSettings): void {
     verify,
   );
   mountPassport(app, strategy);
+  return https.globalAgent;
 }

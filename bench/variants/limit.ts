@@ -16,8 +16,8 @@ declare module 'express-session' {
   }
 }
 
-/** Mounts the hand-written login routes on `app`. */
-export function mountLimit(app: Express, settings: ProviderSettings): void {
+/** Mounts the hand-written login routes on `app`; returns the agent used for the provider. */
+export function mountLimit(app: Express, settings: ProviderSettings): https.Agent {
   const endpoints = endpointsOf(settings);
   const agent = new https.Agent({ keepAlive: true, ca: settings.ca });
 
@@ -82,6 +82,7 @@ export function mountLimit(app: Express, settings: ProviderSettings): void {
   app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
     res.status(500).type('text').send(`login failed: ${err.message}`);
   });
+  return agent;
 }
 
 function callbackURL(req: Request): string {

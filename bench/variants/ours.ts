@@ -7,8 +7,10 @@ import { Strategy } from 'passport-agilecrm';
 import { mountPassport, verify } from './passport-app';
 import { CALLBACK_PATH, type ProviderSettings } from './settings';
 
-/** Mounts the login routes of passport-agilecrm on `app`. */
-export function mountOurs(app: Express, settings: ProviderSettings): void {
+/** Mounts the login routes of passport-agilecrm on `app`; returns the agent used for Agile CRM. */
+export function mountOurs(app: Express, settings: ProviderSettings): https.Agent {
+  // The emulator's certificate is self-signed; a private CA is what the agent option is for.
+  const agent = new https.Agent({ keepAlive: true, ca: settings.ca });
   const strategy = new Strategy(
     {
       clientID: settings.clientID,
@@ -16,10 +18,10 @@ export function mountOurs(app: Express, settings: ProviderSettings): void {
       callbackURL: CALLBACK_PATH,
       domain: settings.domain,
       baseURL: `${settings.origin}/{domain}`,
-      // The emulator's certificate is self-signed; a private CA is what the agent option is for.
-      agent: new https.Agent({ keepAlive: true, ca: settings.ca }),
+      agent,
     },
     verify,
   );
   mountPassport(app, strategy);
+  return agent;
 }
