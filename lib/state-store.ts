@@ -6,7 +6,7 @@
  * breaks the first. This store keeps several per session, bounded in number, expiring, and
  * usable once.
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** One login in progress. */
 export interface PendingLogin {
@@ -72,14 +72,22 @@ export class SessionPendingLoginStore implements PendingLoginStore {
   async save(req: unknown, login: PendingLogin): Promise<string> {
     const session = sessionOf(req);
     const now = Date.now();
-    const live = Object.entries(readPending(session, this.#key)).filter(
-      ([, l]) => l.expiresAt > now,
-    );
+    const previous = readPending(session, this.#key);
+    const live: [string, StoredLogin][] = [];
+    // A loop rather than Object.entries/filter/fromEntries: this runs on every login. A
+    // "__proto__" key is never a handle, and assigning it below would set a prototype.
+    for (const key in previous) {
+      if (Object.hasOwn(previous, key) && key !== '__proto__' && previous[key].expiresAt > now) {
+        live.push([key, previous[key]]);
+      }
+    }
     // Oldest first; keep room for the new one.
-    live.sort((a, b) => a[1].expiresAt - b[1].expiresAt);
-    const kept = live.slice(Math.max(0, live.length - (this.#maxPending - 1)));
-    const handle = randomBytes(24).toString('base64url');
-    const pending: Pending = Object.fromEntries(kept);
+    if (live.length > 1) live.sort((a, b) => a[1].expiresAt - b[1].expiresAt);
+    const pending: Pending = {};
+    for (let i = Math.max(0, live.length - (this.#maxPending - 1)); i < live.length; i++) {
+      pending[live[i][0]] = live[i][1];
+    }
+    const handle = newHandle();
     pending[handle] = { ...login, expiresAt: now + this.#ttl };
     session[this.#key] = pending;
     return handle;
@@ -91,10 +99,17 @@ export class SessionPendingLoginStore implements PendingLoginStore {
     // hasOwn: a handle such as "__proto__" must not reach Object.prototype.
     const stored = Object.hasOwn(pending, handle) ? pending[handle] : undefined;
     if (stored === undefined) return undefined;
-    const rest = Object.entries(pending).filter(([key]) => key !== handle);
+    const rest: Pending = {};
+    let others = 0;
+    for (const key in pending) {
+      if (Object.hasOwn(pending, key) && key !== handle && key !== '__proto__') {
+        rest[key] = pending[key];
+        others++;
+      }
+    }
     // An empty object rather than a deleted key: the key is fixed per store, not dynamic.
-    session[this.#key] = Object.fromEntries(rest);
-    if (rest.length > 0) carryAcrossRegenerate(req, session, this.#key);
+    session[this.#key] = rest;
+    if (others > 0) carryAcrossRegenerate(req, session, this.#key);
     const { expiresAt, ...login } = stored;
     const now = Date.now();
     return expiresAt > now && this.#claim(handle, expiresAt, now) ? login : undefined;
@@ -111,6 +126,27 @@ export class SessionPendingLoginStore implements PendingLoginStore {
     this.#taken.set(handle, expiresAt);
     return true;
   }
+}
+
+const HANDLE_BYTES = 24;
+/** Random bytes for handles, drawn from the CSPRNG 128 handles at a time. */
+const handlePool = Buffer.alloc(HANDLE_BYTES * 128);
+let handlePoolUsed = handlePool.length;
+
+/**
+ * A new unguessable handle: 24 random bytes, base64url. One call into the CSPRNG per 128
+ * handles; a call per handle cost more than the rest of the state store's work.
+ */
+function newHandle(): string {
+  if (handlePoolUsed === handlePool.length) {
+    randomFillSync(handlePool);
+    handlePoolUsed = 0;
+  }
+  const handle = handlePool.toString('base64url', handlePoolUsed, handlePoolUsed + HANDLE_BYTES);
+  // Each byte is used once; overwrite it so no handle stays readable in the pool.
+  handlePool.fill(0, handlePoolUsed, handlePoolUsed + HANDLE_BYTES);
+  handlePoolUsed += HANDLE_BYTES;
+  return handle;
 }
 
 function sessionOf(req: unknown): Record<string, unknown> {
