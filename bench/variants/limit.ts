@@ -35,7 +35,8 @@ export function mountLimit(app: Express, settings: ProviderSettings): https.Agen
       createHash('sha256').update(verifier).digest('base64url'),
     );
     url.searchParams.set('code_challenge_method', 'S256');
-    res.redirect(url.href);
+    // A bare 302, as passport sends it (res.redirect would also render a body).
+    res.writeHead(302, { location: url.href }).end();
   });
 
   app.get(CALLBACK_PATH, (req: Request, res: Response, next: NextFunction) => {
