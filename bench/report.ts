@@ -224,7 +224,7 @@ export function formatTable(result: BenchResult): string {
     '',
   ]);
   rows.push([
-    `heap growth after ${result.config.heapLogins} logins, MB`,
+    `heap growth after ${heapLogins(result)} logins, MB`,
     ...names.map((n) => (result.heap[n] ? mb(result.heap[n].growthBytes) : '')),
     '',
     '',
@@ -254,6 +254,12 @@ export function formatTable(result: BenchResult): string {
 /** The target checks as lines. */
 export function formatTargets(checks: TargetCheck[]): string {
   return checks.map((c) => `${c.met ? 'MET ' : 'MISS'}  ${c.target}: ${c.measured}`).join('\n');
+}
+
+/** Logins between the two heap readings: at least the configured count, more when rounds ran over. */
+function heapLogins(result: BenchResult): number {
+  const counts = Object.values(result.heap).map((h) => h.logins);
+  return counts.length > 0 ? Math.min(...counts) : result.config.heapLogins;
 }
 
 function ratioText(s: Spread): string {
