@@ -1,24 +1,22 @@
 /**
  * "Log in with Agile CRM": a passport-oauth2 strategy for Agile CRM accounts.
  */
-import type { Agent } from 'node:http';
 import type { Request } from 'express';
 import OAuth2Strategy, { AuthorizationError, InternalOAuthError } from 'passport-oauth2';
 import { fetchProfile } from './current-user';
 import { normalizeDomain } from './domain';
-import { EndpointTemplates, type EndpointOptions } from './endpoints';
+import { EndpointTemplates } from './endpoints';
 import { isRecord } from './json';
 import { AgileCRMOAuth2 } from './oauth2-adapter';
 import type { AgileCRMProfile } from './profile';
 import { SessionPendingLoginStore, type PendingLoginStore } from './state-store';
 import {
-  requestToken,
-  revokeToken,
-  type ClientAuthentication,
-  type ClientSettings,
-  type TokenSet,
-} from './token-endpoint';
-import { DEFAULT_TIMEOUT_MS } from './transport';
+  checkOptions,
+  type AuthenticateOptions,
+  type StrategyOptions,
+  type StrategyOptionsWithRequest,
+} from './strategy-options';
+import { requestToken, revokeToken, type ClientSettings, type TokenSet } from './token-endpoint';
 import {
   adaptVerify,
   type TokenParams,
@@ -28,59 +26,6 @@ import {
   type VerifyFunction,
   type VerifyFunctionWithRequest,
 } from './verify';
-
-/** Options shared by both verify styles. See the README's options table. */
-export interface StrategyOptionsBase extends EndpointOptions {
-  clientID: string;
-  clientSecret: string;
-  /** Where Agile CRM sends the user back; relative paths resolve against the request. */
-  callbackURL?: string | undefined;
-  scope?: string | string[] | undefined;
-  /** Joins an array `scope`. Default `' '`. */
-  scopeSeparator?: string | undefined;
-  /** Server-side state (CSRF protection) is always on; `false` is refused. */
-  state?: true | undefined;
-  /** PKCE with S256. Default `true`. */
-  pkce?: boolean | undefined;
-  /** Bound on every request to Agile CRM in milliseconds. Default 10000. */
-  timeout?: number | undefined;
-  /** Default `'client_secret_post'`. */
-  clientAuthentication?: ClientAuthentication | undefined;
-  /** As passport-oauth2: `true`, or a function deciding per token, skips the profile request. */
-  skipUserProfile?:
-    | boolean
-    | ((accessToken: string, done: (err: unknown, skip?: boolean) => void) => void)
-    | undefined;
-  /** Where pending logins are kept. Default: the session, see {@link SessionPendingLoginStore}. */
-  store?: PendingLoginStore | undefined;
-  /** Session property used by the default store. Default `'agilecrm:pending'`. */
-  sessionKey?: string | undefined;
-  /** Trust `X-Forwarded-*` when resolving a relative `callbackURL`. */
-  proxy?: boolean | undefined;
-  /** HTTP agent for requests to Agile CRM (proxy, private CA). Default: a keep-alive agent. */
-  agent?: Agent | undefined;
-}
-
-/** Options when the verify function does not take `req`. */
-export interface StrategyOptions extends StrategyOptionsBase {
-  passReqToCallback?: false | undefined;
-}
-
-/** Options when the verify function takes `req` first. */
-export interface StrategyOptionsWithRequest extends StrategyOptionsBase {
-  passReqToCallback: true;
-}
-
-/** Options accepted by `passport.authenticate('agilecrm', options)`. */
-export interface AuthenticateOptions {
-  /** The account to log in to, when the strategy has no fixed `domain`. Validated. */
-  domain?: unknown;
-  /** Application state returned in `info.state` after the callback. */
-  state?: unknown;
-  scope?: string | string[];
-  callbackURL?: string;
-  [option: string]: unknown;
-}
 
 /** passport-oauth2's state store interface, as its `authenticate` calls it. */
 interface OAuth2StateStore {
@@ -399,47 +344,10 @@ export class Strategy extends OAuth2Strategy {
   }
 }
 
-interface CheckedOptions {
-  clientID: string;
-  clientSecret: string;
-  pkce: boolean;
-  timeout: number;
-  clientAuthentication: ClientAuthentication;
-}
-
-function checkOptions(options: unknown, verify: unknown): CheckedOptions {
-  if (!isRecord(options)) throw new TypeError('AgileCRMStrategy requires an options object');
-  if (typeof verify !== 'function')
-    throw new TypeError('AgileCRMStrategy requires a verify callback');
-  const { clientID, clientSecret, state, pkce = true, timeout = DEFAULT_TIMEOUT_MS } = options;
-  const clientAuthentication = options['clientAuthentication'] ?? 'client_secret_post';
-  if (typeof clientID !== 'string' || clientID === '') {
-    throw new TypeError('AgileCRMStrategy requires a clientID option');
-  }
-  if (typeof clientSecret !== 'string' || clientSecret === '') {
-    throw new TypeError('AgileCRMStrategy requires a clientSecret option');
-  }
-  if (state !== undefined && state !== true) {
-    throw new TypeError(
-      'AgileCRMStrategy always checks state (CSRF protection); the state option cannot be turned off',
-    );
-  }
-  if (typeof pkce !== 'boolean')
-    throw new TypeError('AgileCRMStrategy pkce option must be true or false');
-  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
-    throw new TypeError(
-      'AgileCRMStrategy timeout option must be a positive number of milliseconds',
-    );
-  }
-  if (
-    clientAuthentication !== 'client_secret_post' &&
-    clientAuthentication !== 'client_secret_basic'
-  ) {
-    throw new TypeError(
-      'AgileCRMStrategy clientAuthentication must be "client_secret_post" or "client_secret_basic"',
-    );
-  }
-  return { clientID, clientSecret, pkce, timeout, clientAuthentication };
-}
-
+export type {
+  AuthenticateOptions,
+  StrategyOptions,
+  StrategyOptionsBase,
+  StrategyOptionsWithRequest,
+} from './strategy-options';
 export type { TokenParams, VerifyCallback };
