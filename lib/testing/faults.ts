@@ -5,8 +5,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { agileError, htmlAnswer, jsonAnswer, send } from './reply';
 import type { FaultKind, FaultRoute } from './types';
 
-const ROUTES: readonly FaultRoute[] = ['token', 'refresh', 'revoke', 'current-user', 'contacts'];
-const KINDS: readonly FaultKind[] = [
+/** Every provider call `emu.fault()` can break. */
+export const FAULT_ROUTES: readonly FaultRoute[] = [
+  'token',
+  'refresh',
+  'revoke',
+  'current-user',
+  'contacts',
+];
+/** Every fault `emu.fault()` can inject, e.g. to run a test once per fault. */
+export const FAULT_KINDS: readonly FaultKind[] = [
   'hang',
   'reset',
   'reset-mid-body',
@@ -41,8 +49,9 @@ export class FaultQueue {
 
   /** Adds a fault; throws `TypeError` for an unknown route or kind or a bad `times`. */
   add(route: FaultRoute, kind: FaultKind, times = Infinity): void {
-    if (!ROUTES.includes(route)) throw new TypeError(`fault(): unknown route "${String(route)}"`);
-    if (!KINDS.includes(kind)) throw new TypeError(`fault(): unknown kind "${String(kind)}"`);
+    if (!FAULT_ROUTES.includes(route))
+      throw new TypeError(`fault(): unknown route "${String(route)}"`);
+    if (!FAULT_KINDS.includes(kind)) throw new TypeError(`fault(): unknown kind "${String(kind)}"`);
     if (times !== Infinity && (!Number.isInteger(times) || times < 1)) {
       throw new TypeError('fault(): times must be a positive integer');
     }

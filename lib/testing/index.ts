@@ -6,6 +6,8 @@
  * @packageDocumentation
  */
 import { makeEmulator } from './emulator';
+
+export { FAULT_KINDS, FAULT_ROUTES } from './faults';
 import type { Emulator, EmulatorOptions } from './types';
 
 /**

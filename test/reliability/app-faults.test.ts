@@ -12,7 +12,7 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { expect } from 'chai';
 import type request from 'supertest';
-import { createEmulator, type RunningEmulator } from '../../lib/testing';
+import { createEmulator, FAULT_KINDS, type RunningEmulator } from '../../lib/testing';
 import { MULTIBYTE_NAME } from '../../lib/testing/faults';
 import type { FaultKind, FaultRoute } from '../../lib/testing/types';
 import { configFor, formField, startApp, tempDir, type RunningApp } from '../example-app/helpers';
@@ -22,19 +22,7 @@ import { startCountingProxy, type CountingProxy } from './support/counting-proxy
 const TIMEOUT_MS = 300;
 
 type Fault = 'refused' | FaultKind;
-const FAULTS: Fault[] = [
-  'refused',
-  'hang',
-  'reset',
-  'reset-mid-body',
-  'status-500',
-  'quota',
-  'rate-limit',
-  'html',
-  'truncated-json',
-  'oversize',
-  'split-utf8',
-];
+const FAULTS: Fault[] = ['refused', ...FAULT_KINDS];
 
 const NOT_REACHABLE = { status: 502, title: 'Agile CRM is not reachable' };
 const TROUBLE = { status: 502, title: 'Agile CRM is having trouble' };

@@ -12,7 +12,7 @@ import { createServer as createNetServer, type AddressInfo, type Socket } from '
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { inspect } from 'node:util';
 import { expect } from 'chai';
-import { createEmulator, type RunningEmulator } from '../../lib/testing';
+import { createEmulator, FAULT_KINDS, type RunningEmulator } from '../../lib/testing';
 import { AgileCRMClient } from '../../lib/client';
 import { contactFirstName } from '../../lib/contacts';
 import { AgileCRMAPIError, AgileCRMRequestError, AgileCRMResponseError } from '../../lib/errors';
@@ -34,19 +34,7 @@ const EMAIL = 'dana@demo.example';
 const DOMAIN = 'demo';
 
 type Fault = 'refused' | FaultKind;
-const FAULTS: Fault[] = [
-  'refused',
-  'hang',
-  'reset',
-  'reset-mid-body',
-  'status-500',
-  'quota',
-  'rate-limit',
-  'html',
-  'truncated-json',
-  'oversize',
-  'split-utf8',
-];
+const FAULTS: Fault[] = ['refused', ...FAULT_KINDS];
 
 /** What a cell produced: an error, or a value (for success), plus anything shown to a user. */
 interface Result {
