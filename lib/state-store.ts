@@ -107,9 +107,13 @@ export class SessionPendingLoginStore implements PendingLoginStore {
         others++;
       }
     }
-    // An empty object rather than a deleted key: the key is fixed per store, not dynamic.
-    session[this.#key] = rest;
-    if (others > 0) carryAcrossRegenerate(req, session, this.#key);
+    if (others > 0) {
+      session[this.#key] = rest;
+      carryAcrossRegenerate(req, session, this.#key);
+    } else {
+      // No key left behind: the session is serialized on every later request.
+      Reflect.deleteProperty(session, this.#key);
+    }
     const { expiresAt, ...login } = stored;
     const now = Date.now();
     return expiresAt > now && this.#claim(handle, expiresAt, now) ? login : undefined;

@@ -15,6 +15,17 @@ describe('SessionPendingLoginStore', () => {
     expect(await store.take(req, handle)).to.equal(undefined);
   });
 
+  it('leaves no key in the session once the last pending login is taken', async () => {
+    const store = new SessionPendingLoginStore();
+    const req: { session: Record<string, unknown> } = { session: { user: 'kept' } };
+    const first = await store.save(req, { domain: 'acme' });
+    const second = await store.save(req, { domain: 'acme' });
+    await store.take(req, first);
+    expect(Object.keys(req.session)).to.deep.equal(['user', 'agilecrm:pending']);
+    await store.take(req, second);
+    expect(req.session).to.deep.equal({ user: 'kept' });
+  });
+
   it('does not keep a reference to the login it was given', async () => {
     const store = new SessionPendingLoginStore();
     const req = { session: {} };
