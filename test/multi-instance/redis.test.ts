@@ -19,6 +19,7 @@ import {
   requireRedisServer,
   startRedis,
   type RedisServer,
+  stopChild,
 } from '../helpers/redis-server';
 import { Browser, closeBrowserSockets, type BrowserResponse } from '../reliability/support/browser';
 
@@ -263,15 +264,3 @@ describe('two example-app processes on one Redis', function () {
     for (const instance of instances) expect(instance.child.exitCode).to.equal(null);
   });
 });
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
