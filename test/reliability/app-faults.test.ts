@@ -140,18 +140,22 @@ describe('fault matrix through the example app', function () {
 
   const pendingCallback = new WeakMap<Agent, string>();
   const pendingForm = new WeakMap<Agent, Record<string, string>>();
+  // Both OAuth cells consent first, then fault the callback request.
+  const oauthCallback: Pick<Flow, 'prepare' | 'act'> = {
+    async prepare() {
+      const agent = app.agent();
+      pendingCallback.set(agent, await consent(agent));
+      return agent;
+    },
+    act: (agent) => agent.get(pendingCallback.get(agent)!),
+  };
   const flows: Flow[] = [
     {
       name: 'OAuth login: token exchange',
       route: 'token',
       refusable: true,
       retry: '/',
-      async prepare() {
-        const agent = app.agent();
-        pendingCallback.set(agent, await consent(agent));
-        return agent;
-      },
-      act: (agent) => agent.get(pendingCallback.get(agent)!),
+      ...oauthCallback,
       async checkSuccess(agent, res) {
         expect(res.status).to.equal(303);
         expect(await profileName(agent)).to.equal('Dana Demo');
@@ -162,12 +166,7 @@ describe('fault matrix through the example app', function () {
       route: 'current-user',
       refusable: false,
       retry: '/',
-      async prepare() {
-        const agent = app.agent();
-        pendingCallback.set(agent, await consent(agent));
-        return agent;
-      },
-      act: (agent) => agent.get(pendingCallback.get(agent)!),
+      ...oauthCallback,
       async checkSuccess(agent, res) {
         expect(res.status).to.equal(303);
         expect(await profileName(agent)).to.equal(MULTIBYTE_NAME);
