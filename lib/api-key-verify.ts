@@ -3,7 +3,7 @@
  */
 import type { Request } from 'express';
 import type { AgileCRMProfile } from './profile';
-import type { VerifyCallback, VerifyResult } from './verify';
+import { settlePromise, type VerifyCallback, type VerifyResult } from './verify';
 
 /** What the user entered, after validation: the account, their login email and REST API key. */
 export interface ApiKeyCredentials {
@@ -56,6 +56,10 @@ export function callApiKeyVerify(
 ): void {
   const fn = verify as AnyFunction;
   const args: unknown[] = passReqToCallback ? [req, profile, credentials] : [profile, credentials];
+  if (fn.length <= args.length) {
+    settlePromise(() => fn(...args), done);
+    return;
+  }
   let settled = false;
   const once: VerifyCallback = (err, user, info) => {
     if (settled) return;
@@ -63,18 +67,9 @@ export function callApiKeyVerify(
     // nextTick keeps exceptions thrown by passport's success handling out of the verify call.
     process.nextTick(done, err, user, info);
   };
-  if (fn.length > args.length) {
-    try {
-      fn(...args, once);
-    } catch (err) {
-      once(err);
-    }
-    return;
+  try {
+    fn(...args, once);
+  } catch (err) {
+    once(err);
   }
-  Promise.resolve()
-    .then(() => fn(...args))
-    .then(
-      (user) => once(null, user === null || user === undefined ? false : user),
-      (err: unknown) => once(err),
-    );
 }

@@ -172,7 +172,11 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-function settlePromise(call: () => unknown, done: VerifyCallback): void {
+/**
+ * Awaits a promise-form verify and reports its user (`null`/`undefined` become `false`, a failed
+ * login) or its rejection to `done`, once, on a later tick.
+ */
+export function settlePromise(call: () => unknown, done: VerifyCallback): void {
   Promise.resolve()
     .then(call)
     .then(
