@@ -6,7 +6,7 @@ import type { Agent } from 'node:http';
 import { basicAuthorization, isUsableApiKey, isUsableEmail } from './basic-auth';
 import { parseContactPage, type AgileCRMContact, type AgileCRMContactPage } from './contacts';
 import { expandDomain, requireDomain } from './domain';
-import { DEFAULT_BASE_URL, EndpointTemplates } from './endpoints';
+import { checkBaseURL } from './endpoints';
 import { AgileCRMResponseError } from './errors';
 import { isRecord } from './json';
 import { parseUser, type AgileCRMUser } from './profile';
@@ -91,10 +91,8 @@ export class AgileCRMClient {
       throw new TypeError('AgileCRMClient options must be an object');
     }
     this.domain = requireDomain(credentials['domain'], 'AgileCRMClient domain');
-    // EndpointTemplates checks the baseURL template the same way the strategies do.
-    new EndpointTemplates({ baseURL: options.baseURL }, 'AgileCRMClient');
-    const base = expandDomain(options.baseURL ?? DEFAULT_BASE_URL, this.domain);
-    this.#base = new URL(base.endsWith('/') ? base : `${base}/`);
+    const base = expandDomain(checkBaseURL(options.baseURL, 'AgileCRMClient'), this.domain);
+    this.#base = new URL(`${base}/`);
     this.#timeout = checkTimeout(options.timeout);
     this.#agent = options.agent;
     const { accessToken, email, apiKey } = credentials;

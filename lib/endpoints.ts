@@ -42,7 +42,7 @@ export class EndpointTemplates {
       options.domain === undefined
         ? undefined
         : requireDomain(options.domain, `${owner} domain option`);
-    const base = trimSlash(checkTemplate(options.baseURL ?? DEFAULT_BASE_URL, `${owner} baseURL`));
+    const base = checkBaseURL(options.baseURL, owner);
     this.#templates = {
       authorizationURL: checkTemplate(
         options.authorizationURL ?? base + AUTHORIZE_PATH,
@@ -82,6 +82,14 @@ function expandAll(templates: Endpoints, domain: string): Endpoints {
     revokeURL:
       templates.revokeURL === undefined ? undefined : expandDomain(templates.revokeURL, domain),
   };
+}
+
+/**
+ * Checks an origin template (default {@link DEFAULT_BASE_URL}) and returns it without a
+ * trailing slash; throws a `TypeError` naming `owner` when it is not an http(s) URL.
+ */
+export function checkBaseURL(baseURL: unknown, owner: string): string {
+  return trimSlash(checkTemplate(baseURL ?? DEFAULT_BASE_URL, `${owner} baseURL`));
 }
 
 function checkTemplate(template: unknown, what: string): string {
