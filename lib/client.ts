@@ -10,6 +10,7 @@ import { checkBaseURL } from './endpoints';
 import { AgileCRMResponseError } from './errors';
 import { isRecord } from './json';
 import { parseUser, type AgileCRMUser } from './profile';
+import { authorizationSecrets } from './redact';
 import { apiError, isSuccess, readJSON } from './response';
 import { DEFAULT_TIMEOUT_MS, send, type HttpResponse } from './transport';
 
@@ -205,14 +206,18 @@ export class AgileCRMClient {
     const label = `API request (${method} ${url.pathname})`;
     const { body, contentType } = encodeBody(options.body);
     const used = this.#authorization;
+    let sentWith = used;
     let response = await this.#send(method, url, label, used, body, contentType);
     if (response.status === 401 && this.#onUnauthorized !== undefined) {
       const retryWith = await this.#reauthorize(used);
       if (retryWith !== undefined) {
+        sentWith = retryWith;
         response = await this.#send(method, url, label, retryWith, body, contentType);
       }
     }
-    if (!isSuccess(response.status)) throw apiError(response, label);
+    if (!isSuccess(response.status)) {
+      throw apiError(response, label, authorizationSecrets(sentWith));
+    }
     if (response.status === 204 || response.body.trim() === '') return undefined;
     return readJSON(response, label);
   }

@@ -4,6 +4,7 @@
 import type { Agent } from 'node:http';
 import { AgileCRMResponseError } from './errors';
 import { parseUser, toProfile, type AgileCRMProfile } from './profile';
+import { authorizationSecrets } from './redact';
 import { apiError, isSuccess, readJSON } from './response';
 import { send } from './transport';
 
@@ -34,7 +35,7 @@ export async function fetchProfile(request: CurrentUserRequest): Promise<AgileCR
     ...(request.agent ? { agent: request.agent } : {}),
   });
   if (!isSuccess(response.status)) {
-    throw apiError(response, LABEL, credentialsIn(request.authorization));
+    throw apiError(response, LABEL, authorizationSecrets(request.authorization));
   }
   const user = parseUser(readJSON(response, LABEL));
   if (!user) {
@@ -44,13 +45,4 @@ export async function fetchProfile(request: CurrentUserRequest): Promise<AgileCR
     );
   }
   return toProfile(user, response.body, request.domain);
-}
-
-/** The secrets inside an `Authorization` header: a Bearer token, or a Basic header's API key. */
-function credentialsIn(authorization: string): string[] {
-  const [scheme = '', value = ''] = authorization.split(' ', 2);
-  if (scheme.toLowerCase() !== 'basic') return [value];
-  const decoded = Buffer.from(value, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return [value, colon === -1 ? decoded : decoded.slice(colon + 1)];
 }

@@ -25,3 +25,12 @@ export function redactJSON(value: unknown, secrets: readonly (string | undefined
   }
   return value;
 }
+
+/** The secrets inside an `Authorization` header: a Bearer token, or a Basic header's API key. */
+export function authorizationSecrets(authorization: string): string[] {
+  const [scheme = '', value = ''] = authorization.split(' ', 2);
+  if (scheme.toLowerCase() !== 'basic') return [value];
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return [value, colon === -1 ? decoded : decoded.slice(colon + 1)];
+}

@@ -19,9 +19,17 @@ function everyText(err: unknown): string {
 describe('AgileCRMClient: no credential in errors or in the client itself', () => {
   useNock();
 
-  const failures: [string, (scope: nock.Interceptor) => nock.Scope][] = [
+  const failures: [string, (scope: nock.Interceptor, sent: string) => nock.Scope][] = [
     ['401', (i) => i.reply(401, '{"status":"401","exception message":"authentication issue"}')],
     ['500', (i) => i.reply(500, '{"status":"500","exception message":"boom"}')],
+    [
+      'a 400 that echoes the credentials sent',
+      (i, sent) =>
+        i.reply(
+          400,
+          JSON.stringify({ status: '400', 'exception message': `bad credentials ${sent}` }),
+        ),
+    ],
     ['429', (i) => i.reply(429, 'slow down', { 'retry-after': '5' })],
     ['HTML 200', (i) => i.reply(200, '<html>hi</html>', { 'content-type': 'text/html' })],
     ['timeout', (i) => i.delay(500).reply(200, '[]')],
@@ -34,7 +42,8 @@ describe('AgileCRMClient: no credential in errors or in the client itself', () =
   for (const [what, reply] of failures) {
     for (const kind of ['apiKey', 'accessToken'] as const) {
       it(`${what} with ${kind} credentials`, async () => {
-        reply(nock(AGILE).get('/dev/api/contacts').query(true));
+        const sent = kind === 'apiKey' ? `${API_KEY} ${ENCODED}` : ACCESS_TOKEN;
+        reply(nock(AGILE).get('/dev/api/contacts').query(true), sent);
         const client =
           kind === 'apiKey'
             ? apiKeyClient({ timeout: 50 })
