@@ -18,7 +18,7 @@ import { EndpointTemplates } from './endpoints';
 import { AgileCRMAPIError } from './errors';
 import { isRecord } from './json';
 import type { AgileCRMProfile } from './profile';
-import { DEFAULT_TIMEOUT_MS } from './transport';
+import { checkTimeout } from './transport';
 
 /** Options shared by both verify styles. See the README's options table. */
 export interface ApiKeyStrategyOptionsBase {
@@ -105,7 +105,7 @@ export class ApiKeyStrategy extends PassportStrategy {
       email: fieldName(options.emailField, 'emailField', 'email'),
       apiKey: fieldName(options.apiKeyField, 'apiKeyField', 'apiKey'),
     };
-    this._timeout = checkTimeout(options.timeout);
+    this._timeout = checkTimeout(options.timeout, OWNER);
     this._agent = options.agent;
     this._passReq = options.passReqToCallback === true;
     this._verify = verify;
@@ -190,14 +190,6 @@ function fieldName(value: unknown, what: string, fallback: string): string {
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || value === '') {
     throw new TypeError(`${OWNER} ${what} option must be a non-empty string`);
-  }
-  return value;
-}
-
-function checkTimeout(value: unknown): number {
-  if (value === undefined) return DEFAULT_TIMEOUT_MS;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`${OWNER} timeout option must be a positive number of milliseconds`);
   }
   return value;
 }

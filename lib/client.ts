@@ -12,7 +12,7 @@ import { isRecord } from './json';
 import { parseUser, type AgileCRMUser } from './profile';
 import { authorizationSecrets } from './redact';
 import { apiError, isSuccess, readJSON } from './response';
-import { DEFAULT_TIMEOUT_MS, send, type HttpResponse } from './transport';
+import { checkTimeout, send, type HttpResponse } from './transport';
 
 /** Credentials of an OAuth login: the account and its access token. */
 export interface AgileCRMTokenCredentials {
@@ -94,7 +94,7 @@ export class AgileCRMClient {
     this.domain = requireDomain(credentials['domain'], 'AgileCRMClient domain');
     const base = expandDomain(checkBaseURL(options.baseURL, 'AgileCRMClient'), this.domain);
     this.#base = new URL(`${base}/`);
-    this.#timeout = checkTimeout(options.timeout);
+    this.#timeout = checkTimeout(options.timeout, 'AgileCRMClient');
     this.#agent = options.agent;
     const { accessToken, email, apiKey } = credentials;
     if (accessToken !== undefined) {
@@ -304,12 +304,4 @@ function checkToken(token: unknown): string {
     throw new TypeError('AgileCRMClient accessToken must be a non-empty string of visible ASCII');
   }
   return token;
-}
-
-function checkTimeout(value: unknown): number {
-  if (value === undefined) return DEFAULT_TIMEOUT_MS;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError('AgileCRMClient timeout option must be a positive number of milliseconds');
-  }
-  return value;
 }

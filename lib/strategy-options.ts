@@ -6,7 +6,7 @@ import type { EndpointOptions } from './endpoints';
 import { isRecord } from './json';
 import type { PendingLoginStore } from './state-store';
 import type { ClientAuthentication } from './token-endpoint';
-import { DEFAULT_TIMEOUT_MS } from './transport';
+import { checkTimeout } from './transport';
 
 /** Options shared by both verify styles. See the README's options table. */
 export interface StrategyOptionsBase extends EndpointOptions {
@@ -78,7 +78,7 @@ export function checkOptions(options: unknown, verify: unknown): CheckedOptions 
   if (!isRecord(options)) throw new TypeError('AgileCRMStrategy requires an options object');
   if (typeof verify !== 'function')
     throw new TypeError('AgileCRMStrategy requires a verify callback');
-  const { clientID, clientSecret, state, pkce = true, timeout = DEFAULT_TIMEOUT_MS } = options;
+  const { clientID, clientSecret, state, pkce = true } = options;
   const clientAuthentication = options['clientAuthentication'] ?? 'client_secret_post';
   if (typeof clientID !== 'string' || clientID === '') {
     throw new TypeError('AgileCRMStrategy requires a clientID option');
@@ -93,11 +93,7 @@ export function checkOptions(options: unknown, verify: unknown): CheckedOptions 
   }
   if (typeof pkce !== 'boolean')
     throw new TypeError('AgileCRMStrategy pkce option must be true or false');
-  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
-    throw new TypeError(
-      'AgileCRMStrategy timeout option must be a positive number of milliseconds',
-    );
-  }
+  const timeout = checkTimeout(options['timeout'], 'AgileCRMStrategy');
   if (
     clientAuthentication !== 'client_secret_post' &&
     clientAuthentication !== 'client_secret_basic'

@@ -24,6 +24,18 @@ const keepAliveAgents = {
   'https:': new https.Agent({ keepAlive: true }),
 };
 
+/**
+ * The `timeout` option of `owner`: {@link DEFAULT_TIMEOUT_MS} when omitted, otherwise a positive
+ * finite number of milliseconds, or a `TypeError`.
+ */
+export function checkTimeout(value: unknown, owner: string): number {
+  if (value === undefined) return DEFAULT_TIMEOUT_MS;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`${owner} timeout option must be a positive number of milliseconds`);
+  }
+  return value;
+}
+
 /** One HTTP request. */
 export interface HttpRequest {
   method: string;
