@@ -88,7 +88,7 @@ export function parsedValue(
 const MAX_QUERY_LENGTH = 12_000;
 
 /**
- * Halves the longest values until the query string fits well within Node's 16 KiB limit on a
+ * Halves the values longest once encoded until the query string fits well within Node's 16 KiB limit on a
  * request head: beyond it Node's HTTP server answers (or drops) the request before the app runs,
  * which tests Node rather than the strategy. Changes `params` in place and returns it.
  */
@@ -96,7 +96,7 @@ export function fitURL(params: ResolvedParam[]): ResolvedParam[] {
   while (encodeParams(params).length > MAX_QUERY_LENGTH) {
     const longest = params
       .filter((p) => p.raw === undefined)
-      .flatMap((p) => p.values.map((v, i) => ({ p, i, length: v.length })))
+      .flatMap((p) => p.values.map((v, i) => ({ p, i, length: pct(v).length })))
       .sort((a, b) => b.length - a.length)[0];
     if (longest === undefined) break;
     const value = longest.p.values[longest.i]!;
