@@ -39,11 +39,15 @@ export interface SessionPendingLoginStoreOptions {
   ttl?: number;
 }
 
+/**
+ * One pending login as kept in the session. The session holds a list of these, oldest first,
+ * rather than an object keyed by handle: every handle is a new property name, which gives each
+ * session object a shape of its own and made serializing the session several times slower.
+ */
 interface StoredLogin extends PendingLogin {
+  handle: string;
   expiresAt: number;
 }
-
-type Pending = Record<string, StoredLogin>;
 
 /** Keeps pending logins in `req.session` (express-session or any session middleware). */
 export class SessionPendingLoginStore implements PendingLoginStore {
@@ -73,22 +77,14 @@ export class SessionPendingLoginStore implements PendingLoginStore {
     const session = sessionOf(req);
     const now = Date.now();
     const previous = readPending(session, this.#key);
-    const live: [string, StoredLogin][] = [];
-    // A loop rather than Object.entries/filter/fromEntries: this runs on every login. A
-    // "__proto__" key is never a handle, and assigning it below would set a prototype.
-    for (const key in previous) {
-      if (Object.hasOwn(previous, key) && key !== '__proto__' && previous[key].expiresAt > now) {
-        live.push([key, previous[key]]);
-      }
-    }
-    // Oldest first; keep room for the new one.
-    if (live.length > 1) live.sort((a, b) => a[1].expiresAt - b[1].expiresAt);
-    const pending: Pending = {};
-    for (let i = Math.max(0, live.length - (this.#maxPending - 1)); i < live.length; i++) {
-      pending[live[i][0]] = live[i][1];
-    }
+    // Oldest first: keep the newest live ones, leaving room for this login.
+    const live = previous.filter((stored) => stored.expiresAt > now);
+    const pending = live.slice(Math.max(0, live.length - (this.#maxPending - 1)));
     const handle = newHandle();
-    pending[handle] = { ...login, expiresAt: now + this.#ttl };
+    const stored: StoredLogin = { handle, domain: login.domain, expiresAt: now + this.#ttl };
+    if (login.codeVerifier !== undefined) stored.codeVerifier = login.codeVerifier;
+    if (login.appState !== undefined) stored.appState = login.appState;
+    pending.push(stored);
     session[this.#key] = pending;
     return handle;
   }
@@ -96,27 +92,22 @@ export class SessionPendingLoginStore implements PendingLoginStore {
   async take(req: unknown, handle: string): Promise<PendingLogin | undefined> {
     const session = sessionOf(req);
     const pending = readPending(session, this.#key);
-    // hasOwn: a handle such as "__proto__" must not reach Object.prototype.
-    const stored = Object.hasOwn(pending, handle) ? pending[handle] : undefined;
+    const index = pending.findIndex((stored) => stored.handle === handle);
+    const stored = pending[index];
     if (stored === undefined) return undefined;
-    const rest: Pending = {};
-    let others = 0;
-    for (const key in pending) {
-      if (Object.hasOwn(pending, key) && key !== handle && key !== '__proto__') {
-        rest[key] = pending[key];
-        others++;
-      }
-    }
-    if (others > 0) {
-      session[this.#key] = rest;
+    if (pending.length > 1) {
+      session[this.#key] = pending.filter((_, i) => i !== index);
       carryAcrossRegenerate(req, session, this.#key);
     } else {
       // No key left behind: the session is serialized on every later request.
       Reflect.deleteProperty(session, this.#key);
     }
-    const { expiresAt, ...login } = stored;
     const now = Date.now();
-    return expiresAt > now && this.#claim(handle, expiresAt, now) ? login : undefined;
+    if (stored.expiresAt <= now || !this.#claim(handle, stored.expiresAt, now)) return undefined;
+    const login: PendingLogin = { domain: stored.domain };
+    if (stored.codeVerifier !== undefined) login.codeVerifier = stored.codeVerifier;
+    if (stored.appState !== undefined) login.appState = stored.appState;
+    return login;
   }
 
   /** Records `handle` as taken; false when it already was. */
@@ -181,7 +172,7 @@ function carryAcrossRegenerate(req: unknown, session: Record<string, unknown>, k
         const fresh = err ? undefined : (req as { session?: unknown }).session;
         if (typeof fresh === 'object' && fresh !== null && fresh !== session) {
           const carried = readPending(session, key);
-          if (Object.keys(carried).length > 0) (fresh as Record<string, unknown>)[key] = carried;
+          if (carried.length > 0) (fresh as Record<string, unknown>)[key] = carried;
         }
         callback(err);
       });
@@ -189,7 +180,23 @@ function carryAcrossRegenerate(req: unknown, session: Record<string, unknown>, k
   });
 }
 
-function readPending(session: Record<string, unknown>, key: string): Pending {
+/**
+ * The pending logins in the session. Anything else found under `key` (a value this store did not
+ * write, or one from a session store that lost types) counts as none.
+ */
+function readPending(session: Record<string, unknown>, key: string): StoredLogin[] {
   const value = session[key];
-  return typeof value === 'object' && value !== null ? (value as Pending) : {};
+  if (!Array.isArray(value)) return [];
+  return (value as unknown[]).filter(isStoredLogin);
+}
+
+function isStoredLogin(value: unknown): value is StoredLogin {
+  if (typeof value !== 'object' || value === null) return false;
+  const stored = value as Partial<Record<keyof StoredLogin, unknown>>;
+  return (
+    typeof stored.handle === 'string' &&
+    typeof stored.domain === 'string' &&
+    typeof stored.expiresAt === 'number' &&
+    (stored.codeVerifier === undefined || typeof stored.codeVerifier === 'string')
+  );
 }

@@ -16,8 +16,8 @@ import {
 
 /** The PKCE verifier the strategy stored with `state`, read from the session store. */
 function storedVerifier(session: Record<string, unknown>, state: string): unknown {
-  const pending = session['agilecrm:pending'] as Record<string, { codeVerifier?: string }>;
-  return pending[state]?.codeVerifier;
+  const pending = session['agilecrm:pending'] as { handle: string; codeVerifier?: string }[];
+  return pending.find((login) => login.handle === state)?.codeVerifier;
 }
 
 describe('authorization redirect', () => {

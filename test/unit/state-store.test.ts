@@ -78,6 +78,45 @@ describe('SessionPendingLoginStore', () => {
     expect((await store.take(req, handle))?.domain).to.equal('acme');
   });
 
+  it('skips entries it did not write and keeps the ones it did', async () => {
+    const store = new SessionPendingLoginStore();
+    const later = Date.now() + 60_000;
+    const req = {
+      session: {
+        'agilecrm:pending': [
+          null,
+          'x',
+          { handle: 'h1', domain: 'acme' },
+          { handle: 'h2', domain: 7, expiresAt: later },
+          { handle: 'h3', domain: 'acme', codeVerifier: 1, expiresAt: later },
+          { handle: 'ok', domain: 'acme', codeVerifier: 'v', expiresAt: later },
+        ] as unknown[],
+      },
+    };
+    for (const handle of ['h1', 'h2', 'h3'])
+      expect(await store.take(req, handle)).to.equal(undefined);
+    expect(await store.take(req, 'ok')).to.deep.equal({ domain: 'acme', codeVerifier: 'v' });
+  });
+
+  it('keeps every session in one layout: a list of logins, oldest first', async () => {
+    // Handles as property names would give every session object a shape of its own.
+    const store = new SessionPendingLoginStore();
+    const req: { session: Record<string, unknown> } = { session: {} };
+    const first = await store.save(req, { domain: 'a' });
+    const second = await store.save(req, { domain: 'b', codeVerifier: 'v' });
+    const pending = req.session['agilecrm:pending'] as Record<string, unknown>[];
+    expect(pending.map((p) => [p['handle'], p['domain']])).to.deep.equal([
+      [first, 'a'],
+      [second, 'b'],
+    ]);
+    expect(Object.keys(pending[1]!)).to.deep.equal([
+      'handle',
+      'domain',
+      'expiresAt',
+      'codeVerifier',
+    ]);
+  });
+
   it('explains that session support is needed', async () => {
     const store = new SessionPendingLoginStore();
     for (const req of [{}, { session: null }, null, 'req']) {
