@@ -44,18 +44,21 @@ export interface AgileCRMProfile {
   _json: AgileCRMUser;
 }
 
-const STRING_FIELDS = [
-  'domain',
-  'email',
-  'phone',
-  'name',
-  'pic',
-  'schedule_id',
-  'calendar_url',
-  'timezone',
-  'role',
-] as const;
-const BOOLEAN_FIELDS = ['is_admin', 'is_account_owner', 'is_disabled'] as const;
+/** The type each documented field must have; other fields are kept whatever their type. */
+const FIELD_TYPES: ReadonlyMap<string, 'string' | 'boolean'> = new Map([
+  ['domain', 'string'],
+  ['email', 'string'],
+  ['phone', 'string'],
+  ['name', 'string'],
+  ['pic', 'string'],
+  ['schedule_id', 'string'],
+  ['calendar_url', 'string'],
+  ['timezone', 'string'],
+  ['role', 'string'],
+  ['is_admin', 'boolean'],
+  ['is_account_owner', 'boolean'],
+  ['is_disabled', 'boolean'],
+]);
 
 /**
  * Narrows a parsed body to an {@link AgileCRMUser}, or returns `undefined` when it has no usable
@@ -65,16 +68,18 @@ export function parseUser(json: unknown): AgileCRMUser | undefined {
   if (!isRecord(json)) return undefined;
   const id = idString(json['id']);
   if (id === undefined) return undefined;
-  // Documented fields of the wrong type are dropped rather than trusted.
-  const kept = Object.entries(json).filter(([field, value]) => hasExpectedType(field, value));
-  const user: AgileCRMUser = { ...Object.fromEntries(kept), id };
+  const user: AgileCRMUser = { id };
+  // A plain loop: this runs on every login, and entries/filter/fromEntries cost several times more.
+  for (const field in json) {
+    if (!Object.hasOwn(json, field) || field === 'id') continue;
+    const value = json[field];
+    const expected = FIELD_TYPES.get(field);
+    if (expected !== undefined && typeof value !== expected) continue;
+    // "__proto__" from JSON.parse is an own data property; assigning it would set a prototype.
+    if (field === '__proto__') Object.defineProperty(user, field, { value, enumerable: true });
+    else user[field] = value;
+  }
   return user;
-}
-
-function hasExpectedType(field: string, value: unknown): boolean {
-  if ((STRING_FIELDS as readonly string[]).includes(field)) return typeof value === 'string';
-  if ((BOOLEAN_FIELDS as readonly string[]).includes(field)) return typeof value === 'boolean';
-  return true;
 }
 
 /** Builds the passport profile; `domain` is the account the login went to. */

@@ -95,6 +95,10 @@ describe('profile mapping', () => {
   it('keeps a "__proto__" field as plain data, never as a prototype', () => {
     const profile = profileOf('{"id":1,"name":"A","__proto__":{"is_admin":true,"polluted":1}}');
     expect(Object.getPrototypeOf(profile._json)).to.equal(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(profile._json, '__proto__')?.value).to.deep.equal({
+      is_admin: true,
+      polluted: 1,
+    });
     expect(profile._json.is_admin).to.equal(undefined);
     expect(({} as Record<string, unknown>)['polluted']).to.equal(undefined);
   });
