@@ -7,59 +7,80 @@
  * `JSON.parse` source-text access, so this is a single linear scan that skips string literals.
  */
 
-/** A run of 16 or more digits: the only thing that can be an unsafe integer. */
-const LONG_DIGIT_RUN = /\d{16}/;
+/** Runs of 16 or more digits: the only text that can be an unsafe integer. */
+const LONG_DIGIT_RUN = /\d{16,}/g;
 
 /** Parses `text`; integers beyond `Number.MAX_SAFE_INTEGER` become decimal strings. */
 export function parseJSONExact(text: string): unknown {
-  // Fast path: most bodies hold no number long enough to lose precision.
-  if (!LONG_DIGIT_RUN.test(text)) return JSON.parse(text);
   return JSON.parse(quoteUnsafeIntegers(text));
 }
 
+/**
+ * `text` with every integer literal beyond `Number.MAX_SAFE_INTEGER` (outside string literals)
+ * wrapped in quotes. The regular expression finds the few long digit runs and `indexOf` hops from
+ * quote to quote, so the common body (a handful of ids among short values) costs little more
+ * than the parse itself.
+ */
 function quoteUnsafeIntegers(text: string): string {
+  LONG_DIGIT_RUN.lastIndex = 0;
   let out = '';
   let copiedUpTo = 0;
-  let i = 0;
-  while (i < text.length) {
-    const ch = text.charCodeAt(i);
-    if (ch === 0x22 /* " */) {
-      i = endOfString(text, i);
-    } else if (ch === 0x2d /* - */ || isDigit(ch)) {
-      const start = i;
-      i++;
-      while (i < text.length && isNumberChar(text.charCodeAt(i))) i++;
-      const token = text.slice(start, i);
-      if (/^-?\d+$/.test(token) && !Number.isSafeInteger(Number(token))) {
-        out += text.slice(copiedUpTo, start) + '"' + token + '"';
-        copiedUpTo = i;
+  // Every position before `outside` has been classified; `outside` itself is not in a string.
+  let outside = 0;
+  for (let run = LONG_DIGIT_RUN.exec(text); run !== null; run = LONG_DIGIT_RUN.exec(text)) {
+    let start = run.index;
+    const end = start + run[0].length;
+    // Skip the string literals that open before this run; stop at one that contains it.
+    let inString = false;
+    for (let open = text.indexOf('"', outside); open !== -1 && open < start;) {
+      const close = closingQuote(text, open);
+      if (close > start) {
+        inString = true;
+        outside = close + 1;
+        break;
       }
-    } else {
-      i++;
+      outside = close + 1;
+      open = text.indexOf('"', outside);
     }
+    if (inString) {
+      LONG_DIGIT_RUN.lastIndex = outside;
+      continue;
+    }
+    outside = end;
+    if (text.charCodeAt(start - 1) === 0x2d /* - */) start--;
+    // Part of a longer number (a fraction or exponent) rather than a whole integer.
+    if (isNumberChar(text.charCodeAt(start - 1)) || isNumberChar(text.charCodeAt(end))) continue;
+    const token = text.slice(start, end);
+    if (Number.isSafeInteger(Number(token))) continue;
+    out += `${text.slice(copiedUpTo, start)}"${token}"`;
+    copiedUpTo = end;
   }
   return copiedUpTo === 0 ? text : out + text.slice(copiedUpTo);
 }
 
-/** Index just past the string literal that opens at `start`. */
-function endOfString(text: string, start: number): number {
-  let i = start + 1;
-  while (i < text.length) {
-    const ch = text.charCodeAt(i);
-    if (ch === 0x5c /* \ */) i += 2;
-    else if (ch === 0x22) return i + 1;
-    else i++;
+/**
+ * Index of the quote that closes the string literal opening at `open`, or `text.length` when
+ * it never closes (JSON.parse then reports the error).
+ */
+function closingQuote(text: string, open: number): number {
+  for (let at = text.indexOf('"', open + 1); at !== -1; at = text.indexOf('"', at + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(at - 1 - backslashes) === 0x5c /* \ */) backslashes++;
+    if (backslashes % 2 === 0) return at;
   }
-  return i;
-}
-
-function isDigit(ch: number): boolean {
-  return ch >= 0x30 && ch <= 0x39;
+  return text.length;
 }
 
 function isNumberChar(ch: number): boolean {
   // digits, '.', 'e', 'E', '+', '-'
-  return isDigit(ch) || ch === 0x2e || ch === 0x65 || ch === 0x45 || ch === 0x2b || ch === 0x2d;
+  return (
+    (ch >= 0x30 && ch <= 0x39) ||
+    ch === 0x2e ||
+    ch === 0x65 ||
+    ch === 0x45 ||
+    ch === 0x2b ||
+    ch === 0x2d
+  );
 }
 
 /** Narrows parsed JSON to a plain object. */
