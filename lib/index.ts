@@ -3,7 +3,9 @@
  *
  * @packageDocumentation
  */
-import './passport-augment';
+// Types only: `export type` keeps the augmentation in index.d.ts without loading an empty module
+// at run time (a plain `import './passport-augment'` would add a require()).
+export type {} from './passport-augment';
 
 export { Strategy, Strategy as AgileCRMStrategy } from './strategy';
 export type {
