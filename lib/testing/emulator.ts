@@ -33,6 +33,7 @@ export const DEFAULT_CLIENT: Readonly<EmulatorClient> = {
 export function makeEmulator(options: EmulatorOptions = {}): Emulator {
   const accessTokenTTL = seconds(options.accessTokenTTL, 3600, 'accessTokenTTL');
   const codeTTL = seconds(options.codeTTL, 60, 'codeTTL');
+  const keepAliveTimeout = seconds(options.keepAliveTimeout, 5, 'keepAliveTimeout');
   const accounts = buildAccounts(options.accounts ?? DEFAULT_ACCOUNTS);
   const state: EmulatorState = {
     origin: '',
@@ -51,6 +52,7 @@ export function makeEmulator(options: EmulatorOptions = {}): Emulator {
       if (started) throw new Error('This emulator was already started; create another one.');
       started = true;
       const tracked = createServer(state, tls);
+      tracked.server.keepAliveTimeout = keepAliveTimeout * 1000;
       await new Promise<void>((resolve, reject) => {
         tracked.server.once('error', reject);
         tracked.server.listen(port, host, () => {

@@ -106,6 +106,12 @@ export interface EmulatorOptions {
   codeTTL?: number;
   /** Serve HTTPS with this key and certificate (PEM). */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * How long an idle kept-alive connection stays open, in seconds; fractions allowed. Default 5,
+   * as Node's server. Load tests that pause between bursts raise it, so a client never sends a
+   * request on a connection the emulator is closing at that moment.
+   */
+  keepAliveTimeout?: number;
 }
 
 /** The emulator routes a fault can be injected into. */

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as net from 'node:net';
 import { generate } from 'selfsigned';
 import { parseJSONExact } from '../../lib/json';
 import { createEmulator, type RunningEmulator } from '../../lib/testing/index';
@@ -216,6 +217,10 @@ describe('emulator lifecycle, seed and test controls', () => {
     it('refuses bad options with a TypeError', () => {
       expect(() => createEmulator({ accessTokenTTL: 0 })).to.throw(TypeError, /accessTokenTTL/);
       expect(() => createEmulator({ codeTTL: Number.NaN })).to.throw(TypeError, /codeTTL/);
+      expect(() => createEmulator({ keepAliveTimeout: -1 })).to.throw(
+        TypeError,
+        /keepAliveTimeout/,
+      );
       expect(() => createEmulator({ accounts: [] })).to.throw(TypeError, /accounts/);
       expect(() => createEmulator({ accounts: [{ domain: 'a.b' }] })).to.throw(
         TypeError,
@@ -248,6 +253,49 @@ describe('emulator lifecycle, seed and test controls', () => {
         expect(error).to.be.instanceOf(Error);
       } finally {
         await emu.close();
+      }
+    });
+
+    it('closes idle kept-alive connections after keepAliveTimeout seconds', async () => {
+      /**
+       * Milliseconds until `emu` closes a connection left idle after one request (a raw socket,
+       * so no client-side keep-alive policy takes part), or Infinity when it stays open 2.5 s.
+       */
+      function idleLifetime(emu: RunningEmulator): Promise<number> {
+        const { hostname, port } = new URL(emu.url);
+        return new Promise((resolve, reject) => {
+          const socket = net.connect(Number(port), hostname);
+          let idleFrom = 0;
+          const timer = setTimeout(() => {
+            socket.destroy();
+            resolve(Number.POSITIVE_INFINITY);
+          }, 2500);
+          socket.on('error', reject);
+          socket.on('data', (chunk: Buffer) => {
+            // The whole small 404 answer arrives at once; the connection is idle from here.
+            if (idleFrom === 0 && chunk.includes('\r\n\r\n')) idleFrom = Date.now();
+          });
+          socket.on('close', () => {
+            clearTimeout(timer);
+            resolve(Date.now() - idleFrom);
+          });
+          socket.write('GET /nowhere HTTP/1.1\r\nHost: emulator\r\nConnection: keep-alive\r\n\r\n');
+        });
+      }
+      const short = await createEmulator({ keepAliveTimeout: 0.2 }).listen();
+      const usual = await createEmulator().listen();
+      try {
+        const [shortLife, usualLife] = await Promise.all([
+          idleLifetime(short),
+          idleLifetime(usual),
+        ]);
+        // Node's server waits up to a second longer than keepAliveTimeout before closing.
+        expect(shortLife).to.be.within(150, 2000);
+        expect(usualLife, 'the default keeps connections for 5 s').to.equal(
+          Number.POSITIVE_INFINITY,
+        );
+      } finally {
+        await Promise.all([short.close(), usual.close()]);
       }
     });
 
