@@ -32,13 +32,13 @@ const ALL_VARIANTS: VariantName[] = ['ours', 'baseline', 'limit'];
 const FULL: Omit<BenchConfig, 'variants'> = {
   // Many short rounds: the ratios pair neighbouring rounds, so finer alternation cancels more of
   // the load that other processes put on the machine.
-  rounds: 9,
-  loginsC1: 200,
-  loginsC16: 600,
+  rounds: 30,
+  loginsC1: 100,
+  loginsC16: 300,
   concurrency: 16,
   // V8 keeps optimizing the login path for the first couple of thousand logins.
   warmup: 2000,
-  roundWarmup: 96,
+  roundWarmup: 32,
   heapLogins: 10_000,
   coldRuns: 20,
 };

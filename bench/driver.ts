@@ -19,6 +19,20 @@ export interface PhaseResult {
   firstError?: string;
 }
 
+/** How one login went: its callback and total times in ms, or why it failed. */
+export type LoginTiming = { callbackMs: number; totalMs: number } | { error: string };
+
+/** Adds one login's outcome to `result` (all but `elapsedMs`, which the caller owns). */
+export function record(result: PhaseResult, timing: LoginTiming): void {
+  if ('error' in timing) {
+    result.errors++;
+    result.firstError ??= timing.error;
+    return;
+  }
+  result.logins++;
+  result.callbackLatencies.push(timing.callbackMs);
+}
+
 interface Answer {
   status: number;
   location: string | undefined;
@@ -45,21 +59,29 @@ export class LoginDriver {
     const user = async (slot: number): Promise<void> => {
       while (remaining > 0) {
         remaining--;
-        try {
-          const latency = await this._login(slot);
-          result.callbackLatencies.push(latency);
-          result.logins++;
-        } catch (err) {
-          result.errors++;
-          result.firstError ??= err instanceof Error ? err.message : String(err);
-          this._cookies[slot] = undefined;
-        }
+        const timing = await this.login(slot);
+        record(result, timing);
       }
     };
     const start = process.hrtime.bigint();
     await Promise.all(Array.from({ length: concurrency }, (_, slot) => user(slot)));
     result.elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
     return result;
+  }
+
+  /**
+   * One complete login by the virtual user in `slot`: its timings, or the error that ended it
+   * (the slot then starts over with a fresh session).
+   */
+  async login(slot: number): Promise<LoginTiming> {
+    const t0 = process.hrtime.bigint();
+    try {
+      const callbackMs = await this._login(slot);
+      return { callbackMs, totalMs: Number(process.hrtime.bigint() - t0) / 1e6 };
+    } catch (err) {
+      this._cookies[slot] = undefined;
+      return { error: err instanceof Error ? err.message : String(err) };
+    }
   }
 
   /**

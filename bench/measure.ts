@@ -1,9 +1,10 @@
 /**
- * One measured phase: a batch of logins at one concurrency, with the app's own CPU time and
- * provider connections read before and after.
+ * Measured phases: a batch of logins against one app at a given concurrency, or single logins
+ * taking turns across several apps, with each app's own CPU time and provider connections read
+ * before and after.
  */
-import type { AppProcess } from './app-process';
-import type { LoginDriver } from './driver';
+import type { AppProcess, AppSample } from './app-process';
+import { record, type LoginDriver, type PhaseResult } from './driver';
 import { percentile } from './stats';
 
 /** Figures of one phase. */
@@ -34,6 +35,49 @@ export async function measurePhase(
   const before = await app.sample();
   const run = await driver.run(count, concurrency);
   const after = await app.sample();
+  return figures(concurrency, run, before, after);
+}
+
+/** An app and the driver logging in to it. */
+export interface Target {
+  app: AppProcess;
+  driver: LoginDriver;
+}
+
+/**
+ * `count` logins per target by one user each, taking turns (A, B, C, A, B, C, ...), so
+ * neighbouring logins of different apps see the same machine and drift cancels login by login.
+ * Only one app works at a time; each one's elapsed time is the sum of its own logins.
+ */
+export async function measureTakingTurns(
+  targets: readonly Target[],
+  count: number,
+): Promise<PhaseFigures[]> {
+  const before = await Promise.all(targets.map((t) => t.app.sample()));
+  const runs = targets.map((): PhaseResult => ({
+    logins: 0,
+    elapsedMs: 0,
+    callbackLatencies: [],
+    errors: 0,
+  }));
+  for (let i = 0; i < count; i++) {
+    for (const [index, target] of targets.entries()) {
+      const timing = await target.driver.login(0);
+      const run = runs[index]!;
+      record(run, timing);
+      if (!('error' in timing)) run.elapsedMs += timing.totalMs;
+    }
+  }
+  const after = await Promise.all(targets.map((t) => t.app.sample()));
+  return runs.map((run, i) => figures(1, run, before[i]!, after[i]!));
+}
+
+function figures(
+  concurrency: number,
+  run: PhaseResult,
+  before: AppSample,
+  after: AppSample,
+): PhaseFigures {
   const cpuMs = (after.cpuMicros - before.cpuMicros) / 1000;
   return {
     concurrency,

@@ -15,7 +15,7 @@ import { measureColdStart } from './cold-start';
 import { readConfig, type BenchConfig, type VariantName } from './config';
 import { LoginDriver } from './driver';
 import { describeMachine } from './machine';
-import { measurePhase } from './measure';
+import { measurePhase, measureTakingTurns, type PhaseFigures } from './measure';
 import {
   checkTargets,
   compare,
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   log(`config: ${JSON.stringify(config)}`);
 
   const cert = await makeCertificate();
-  const emulator = await createEmulator({ tls: cert }).listen();
+  const emulator = await createEmulator({ tls: cert, keepAliveTimeout: 600 }).listen();
   const settings: ProviderSettings = {
     origin: emulator.url,
     domain: 'demo',
@@ -81,17 +81,25 @@ async function main(): Promise<void> {
     }
 
     for (let round = 1; round <= config.rounds; round++) {
+      const runnerCPU = process.cpuUsage();
+      const figures = await measureRound(turnOrder(contenders, round), config);
+      const runnerMs = process.cpuUsage(runnerCPU);
+      let logins = 0;
       for (const c of contenders) {
-        const figures = await measureRound(c, config);
-        c.rounds.push(figures);
+        const f = figures.get(c)!;
+        c.rounds.push(f);
+        logins += f.high.logins + f.single.logins;
         log(
           `round ${round} ${c.name.padEnd(8)} ` +
-            `c${config.concurrency} ${figures.high.loginsPerSecond.toFixed(0)}/s ` +
-            `c1 ${figures.single.loginsPerSecond.toFixed(0)}/s ` +
-            `cpu ${((figures.high.cpuMs + figures.single.cpuMs) / (figures.high.logins + figures.single.logins)).toFixed(2)} ms/login ` +
-            `conns ${figures.high.connections + figures.single.connections}`,
+            `c${config.concurrency} ${f.high.loginsPerSecond.toFixed(0)}/s ` +
+            `c1 ${f.single.loginsPerSecond.toFixed(0)}/s ` +
+            `cpu ${((f.high.cpuMs + f.single.cpuMs) / (f.high.logins + f.single.logins)).toFixed(2)} ms/login ` +
+            `conns ${f.high.connections + f.single.connections}`,
         );
       }
+      log(
+        `round ${round} runner   cpu ${((runnerMs.user + runnerMs.system) / 1000 / logins).toFixed(2)} ms/login`,
+      );
     }
 
     const heap: Partial<Record<VariantName, HeapFigures>> = {};
@@ -153,27 +161,48 @@ async function main(): Promise<void> {
 }
 
 /**
- * One round of one variant: the app drops its provider connections (some would otherwise be
- * closed by the provider's idle timeout during the round), unmeasured logins reopen them, with
- * one burst of callbacks at full concurrency so the pool is at its largest, then the two
- * measured phases.
+ * One round of every variant. Each app first drops its provider connections (some would
+ * otherwise be closed while idle between rounds, for example by Node's global agent after 5 s,
+ * and count as new ones) and reopens them with unmeasured logins, ending with one burst of callbacks at full concurrency so
+ * the pool is at its largest. Then the measured phases: at high concurrency one app after the
+ * other, then at concurrency 1 taking turns login by login.
  */
-async function measureRound(c: Contender, config: BenchConfig): Promise<RoundFigures> {
-  await c.app.resetConnections();
-  await loginsOrThrow(c, config.roundWarmup, config.concurrency);
-  // A socket goes back to the pool only after its request has finished writing, which can be a
-  // moment after the response ended, so one login can briefly hold two: prime for twice the users.
-  await c.driver.prime(2 * config.concurrency);
-  c.loginsSinceHeap += 2 * config.concurrency;
-  const high = await measurePhase(c.app, c.driver, config.loginsC16, config.concurrency);
-  const single = await measurePhase(c.app, c.driver, config.loginsC1, 1);
-  c.loginsSinceHeap += high.logins + single.logins;
-  for (const phase of [high, single]) {
-    if (phase.errors > 0) {
-      throw new Error(`${c.name}: ${phase.errors} failed logins; first: ${phase.firstError}`);
-    }
+async function measureRound(
+  contenders: readonly Contender[],
+  config: BenchConfig,
+): Promise<Map<Contender, RoundFigures>> {
+  for (const c of contenders) {
+    await c.app.resetConnections();
+    await loginsOrThrow(c, config.roundWarmup, config.concurrency);
+    // A socket goes back to the pool only after its request has finished writing, which can be
+    // a moment after the response ended, so one login can briefly hold two: prime for twice the
+    // users.
+    await c.driver.prime(2 * config.concurrency);
+    c.loginsSinceHeap += 2 * config.concurrency;
   }
-  return { high, single };
+  const high: PhaseFigures[] = [];
+  for (const c of contenders) {
+    high.push(await measurePhase(c.app, c.driver, config.loginsC16, config.concurrency));
+  }
+  const single = await measureTakingTurns(contenders, config.loginsC1);
+  const figures = new Map<Contender, RoundFigures>();
+  for (const [i, c] of contenders.entries()) {
+    const round = { high: high[i]!, single: single[i]! };
+    c.loginsSinceHeap += round.high.logins + round.single.logins;
+    for (const phase of [round.high, round.single]) {
+      if (phase.errors > 0) {
+        throw new Error(`${c.name}: ${phase.errors} failed logins; first: ${phase.firstError}`);
+      }
+    }
+    figures.set(c, round);
+  }
+  return figures;
+}
+
+/** The variants in round `round`'s order: rotated each round, so none always goes first. */
+function turnOrder<T>(items: readonly T[], round: number): T[] {
+  const shift = round % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
 async function loginsOrThrow(c: Contender, count: number, concurrency: number): Promise<void> {
