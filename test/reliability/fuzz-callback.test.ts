@@ -23,6 +23,7 @@ import {
   type Parsed,
   type ResolvedParam,
   fitURL,
+  isWellFormedCode,
 } from './support/params';
 import { PendingModel } from './support/pending-model';
 
@@ -232,9 +233,7 @@ describe('fuzzed OAuth callbacks (property-based)', function () {
     }
     const code = q('code') ?? b('code');
     const state = q('state') ?? b('state');
-    const wellFormedCode =
-      code?.kind === 'string' && code.value !== '' && code.value.length <= 4096;
-    if (!wellFormedCode) {
+    if (!isWellFormedCode(code)) {
       expect(made).to.have.length(0);
       expectOutcome(res, 'fail');
       expect(res.status).to.equal(400);

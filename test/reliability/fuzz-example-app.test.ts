@@ -15,7 +15,14 @@ import { createEmulator, type RunningEmulator } from '../../lib/testing';
 import { configFor, startApp, tempDir, type RunningApp } from '../example-app/helpers';
 import { Browser, closeBrowserSockets, type BrowserResponse } from './support/browser';
 import { anyValue, param, type ParamSpec, type ValueSpec } from './support/callback-arbitraries';
-import { decoded, encodeParams, fitURL, parsedValue, type ResolvedParam } from './support/params';
+import {
+  decoded,
+  encodeParams,
+  fitURL,
+  isWellFormedCode,
+  parsedValue,
+  type ResolvedParam,
+} from './support/params';
 
 const NUM_RUNS = 1500;
 const TIME_BUDGET_MS = 45_000;
@@ -166,9 +173,7 @@ describe('fuzzed example-app login routes (property-based)', function () {
         // Express's default query parser keeps `error[]=` as its own key: only `error=` counts.
         const error =
           s.error !== undefined && (s.error.form === 'plain' || s.error.form === 'repeat');
-        const sentCode = parsedValue(params, 'code', 'simple');
-        const wellFormedCode =
-          sentCode?.kind === 'string' && sentCode.value !== '' && sentCode.value.length <= 4096;
+        const wellFormedCode = isWellFormedCode(parsedValue(params, 'code', 'simple'));
         // Only Agile CRM can tell a forged code: it is sent, once, when the state is this login's.
         const sent = s.state === 'real' && wellFormedCode && !error;
         expect(exchanges, 'token requests for this callback').to.equal(sent ? 1 : 0);

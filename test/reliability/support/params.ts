@@ -84,6 +84,14 @@ export function parsedValue(
   return result;
 }
 
+/** The strategy's cap on an authorization code's length. */
+const MAX_CODE_LENGTH = 4096;
+
+/** Whether the strategy takes `code` as parsed to a code it may exchange: one non-empty string, not over the cap. */
+export function isWellFormedCode(code: Parsed): code is { kind: 'string'; value: string } {
+  return code?.kind === 'string' && code.value !== '' && code.value.length <= MAX_CODE_LENGTH;
+}
+
 /** Longest query string a fuzzed request carries; Node refuses request heads over 16 KiB. */
 const MAX_QUERY_LENGTH = 12_000;
 
