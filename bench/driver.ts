@@ -19,6 +19,11 @@ export interface PhaseResult {
   firstError?: string;
 }
 
+/** A phase with nothing recorded yet. */
+export function emptyPhase(): PhaseResult {
+  return { logins: 0, elapsedMs: 0, callbackLatencies: [], errors: 0 };
+}
+
 /** How one login went: its callback and total times in ms, or why it failed. */
 export type LoginTiming = { callbackMs: number; totalMs: number } | { error: string };
 
@@ -54,7 +59,7 @@ export class LoginDriver {
 
   /** Runs `count` complete logins with `concurrency` virtual users. */
   async run(count: number, concurrency: number): Promise<PhaseResult> {
-    const result: PhaseResult = { logins: 0, elapsedMs: 0, callbackLatencies: [], errors: 0 };
+    const result = emptyPhase();
     let remaining = count;
     const user = async (slot: number): Promise<void> => {
       while (remaining > 0) {

@@ -4,7 +4,7 @@
  * before and after.
  */
 import type { AppProcess, AppSample } from './app-process';
-import { record, type LoginDriver, type PhaseResult } from './driver';
+import { emptyPhase, record, type LoginDriver, type PhaseResult } from './driver';
 import { percentile } from './stats';
 
 /** Figures of one phase. */
@@ -54,12 +54,7 @@ export async function measureTakingTurns(
   count: number,
 ): Promise<PhaseFigures[]> {
   const before = await Promise.all(targets.map((t) => t.app.sample()));
-  const runs = targets.map((): PhaseResult => ({
-    logins: 0,
-    elapsedMs: 0,
-    callbackLatencies: [],
-    errors: 0,
-  }));
+  const runs = targets.map(() => emptyPhase());
   for (let i = 0; i < count; i++) {
     for (const [index, target] of targets.entries()) {
       const timing = await target.driver.login(0);
