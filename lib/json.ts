@@ -4,7 +4,8 @@
  * Agile CRM sends ids as bare JSON numbers above 2^53, which `JSON.parse` rounds
  * (6263975862861824123 becomes 6263975862861824000). Before parsing, integers too large for a
  * double are wrapped in quotes so they arrive as strings with their exact digits. Node 20 has no
- * `JSON.parse` source-text access, so this is a single linear scan that skips string literals.
+ * `JSON.parse` source-text access, so a scan finds the long digit runs and skips those inside
+ * string literals.
  */
 
 /** Runs of 16 or more digits: the only text that can be an unsafe integer. */
