@@ -107,6 +107,10 @@ function checkTemplate(template: unknown, what: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new TypeError(`${what} must be an http or https URL, got "${template}"`);
   }
+  // RFC 6749 section 3.1: endpoint URLs have no fragment. Query parameters are appended to them.
+  if (template.includes('#')) {
+    throw new TypeError(`${what} must not contain a fragment (#), got "${template}"`);
+  }
   return template;
 }
 

@@ -6,7 +6,10 @@
  * breaks the first. This store keeps several per session, bounded in number, expiring, and
  * usable once.
  */
-import { randomFillSync } from 'node:crypto';
+import { randomToken } from './random';
+
+/** Bytes of randomness in a state handle (192 bits). */
+const HANDLE_BYTES = 24;
 
 /** One login in progress. */
 export interface PendingLogin {
@@ -80,7 +83,7 @@ export class SessionPendingLoginStore implements PendingLoginStore {
     // Oldest first: keep the newest live ones, leaving room for this login.
     const live = previous.filter((stored) => stored.expiresAt > now);
     const pending = live.slice(Math.max(0, live.length - (this.#maxPending - 1)));
-    const handle = newHandle();
+    const handle = randomToken(HANDLE_BYTES);
     const stored: StoredLogin = { handle, domain: login.domain, expiresAt: now + this.#ttl };
     if (login.codeVerifier !== undefined) stored.codeVerifier = login.codeVerifier;
     if (login.appState !== undefined) stored.appState = login.appState;
@@ -121,27 +124,6 @@ export class SessionPendingLoginStore implements PendingLoginStore {
     this.#taken.set(handle, expiresAt);
     return true;
   }
-}
-
-const HANDLE_BYTES = 24;
-/** Random bytes for handles, drawn from the CSPRNG 128 handles at a time. */
-const handlePool = Buffer.alloc(HANDLE_BYTES * 128);
-let handlePoolUsed = handlePool.length;
-
-/**
- * A new unguessable handle: 24 random bytes, base64url. One call into the CSPRNG per 128
- * handles; a call per handle cost more than the rest of the state store's work.
- */
-function newHandle(): string {
-  if (handlePoolUsed === handlePool.length) {
-    randomFillSync(handlePool);
-    handlePoolUsed = 0;
-  }
-  const handle = handlePool.toString('base64url', handlePoolUsed, handlePoolUsed + HANDLE_BYTES);
-  // Each byte is used once; overwrite it so no handle stays readable in the pool.
-  handlePool.fill(0, handlePoolUsed, handlePoolUsed + HANDLE_BYTES);
-  handlePoolUsed += HANDLE_BYTES;
-  return handle;
 }
 
 function sessionOf(req: unknown): Record<string, unknown> {

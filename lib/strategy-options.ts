@@ -25,10 +25,14 @@ export interface StrategyOptionsBase extends EndpointOptions {
   timeout?: number | undefined;
   /** Default `'client_secret_post'`. */
   clientAuthentication?: ClientAuthentication | undefined;
-  /** As passport-oauth2: `true`, or a function deciding per token, skips the profile request. */
+  /**
+   * As passport-oauth2: `true`, or a function deciding per access token (answering through
+   * `done`, or returning the answer when it takes one parameter), skips the profile request.
+   */
   skipUserProfile?:
     | boolean
     | ((accessToken: string, done: (err: unknown, skip?: boolean) => void) => void)
+    | ((accessToken: string) => boolean)
     | undefined;
   /** Where pending logins are kept. Default: the session, see {@link SessionPendingLoginStore}. */
   store?: PendingLoginStore | undefined;

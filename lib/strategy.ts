@@ -2,23 +2,31 @@
  * "Log in with Agile CRM": a passport-oauth2 strategy for Agile CRM accounts.
  */
 import type { Request } from 'express';
-import OAuth2Strategy, { AuthorizationError, InternalOAuthError } from 'passport-oauth2';
+import OAuth2Strategy, { AuthorizationError } from 'passport-oauth2';
+import {
+  authorizationRedirect,
+  codeChallenge,
+  newCodeVerifier,
+  type AuthorizationParams,
+} from './authorization-request';
+import { CallbackURL, resolveCallbackURL } from './callback-url';
 import { fetchProfile } from './current-user';
 import { normalizeDomain } from './domain';
 import { EndpointTemplates } from './endpoints';
 import { isRecord } from './json';
-import { AgileCRMOAuth2 } from './oauth2-adapter';
 import type { AgileCRMProfile } from './profile';
-import { SessionPendingLoginStore, type PendingLoginStore } from './state-store';
+import { SessionPendingLoginStore, type PendingLogin, type PendingLoginStore } from './state-store';
 import {
   checkOptions,
   type AuthenticateOptions,
   type StrategyOptions,
+  type StrategyOptionsBase,
   type StrategyOptionsWithRequest,
 } from './strategy-options';
 import { requestToken, revokeToken, type ClientSettings, type TokenSet } from './token-endpoint';
 import {
   adaptVerify,
+  type LoginVerify,
   type TokenParams,
   type VerifyCallback,
   type VerifyContext,
@@ -27,20 +35,11 @@ import {
   type VerifyFunctionWithRequest,
 } from './verify';
 
-/** passport-oauth2's state store interface, as its `authenticate` calls it. */
-interface OAuth2StateStore {
-  store(
-    req: Request,
-    verifier: string | undefined,
-    state: unknown,
-    meta: unknown,
-    done: (err: unknown, handle?: string) => void,
-  ): void;
-  verify(
-    req: Request,
-    handle: string,
-    done: (err: unknown, ok?: string | boolean, state?: unknown) => void,
-  ): void;
+/** A login whose code was exchanged: what the verify function is called with. */
+interface RedeemedLogin {
+  login: PendingLogin;
+  tokens: TokenSet;
+  profile: AgileCRMProfile | undefined;
 }
 
 const MAX_CODE_LENGTH = 4096;
@@ -51,6 +50,11 @@ const MALFORMED = 'Malformed authorization response from Agile CRM.';
  * Passport strategy for "Log in with Agile CRM" (OAuth 2.0 authorization code flow with state
  * and PKCE), registered as `'agilecrm'`.
  *
+ * It subclasses passport-oauth2 and keeps its conventions (`authorizationParams`, `tokenParams`,
+ * `userProfile`, `skipUserProfile`, the verify forms, `info.state`), but runs the login itself:
+ * the state store keeps the account with each login, every request to Agile CRM has a deadline,
+ * and the redirect and callback skip passport-oauth2's URL parsing and formatting on each step.
+ *
  * @example
  * passport.use(new Strategy(
  *   { clientID, clientSecret, callbackURL: '/auth/agilecrm/callback', domain: 'acme' },
@@ -60,9 +64,8 @@ const MALFORMED = 'Malformed authorization response from Agile CRM.';
 export class Strategy extends OAuth2Strategy {
   override name = 'agilecrm';
 
-  // Set by passport-oauth2's constructor; replaced per login. `declare` keeps it untouched.
-  declare protected _stateStore: OAuth2StateStore;
-
+  // Plain properties, not #private ones: passport runs each request on Object.create(strategy),
+  // and private fields are not reachable through a prototype.
   /** @internal */
   protected _endpoints: EndpointTemplates;
   /** @internal */
@@ -71,8 +74,15 @@ export class Strategy extends OAuth2Strategy {
   protected _pending: PendingLoginStore;
   /** @internal The account of the login being handled (set on a per-request copy only). */
   protected _loginDomain: string | undefined;
-  /** @internal The fixed account's token client, shared by every login (it holds no state). */
-  protected _fixedOAuth2: AgileCRMOAuth2 | undefined;
+  /** @internal */
+  protected _callback: CallbackURL;
+  /** @internal */
+  protected _options: Pick<StrategyOptionsBase, 'scope' | 'skipUserProfile' | 'proxy'> & {
+    scopeSeparator: string;
+    pkce: boolean;
+  };
+  /** @internal The verify function, adapted to one form. */
+  protected _verifyLogin: LoginVerify;
 
   // The VerifyContext overloads come first so that unannotated verify functions get parameter
   // types in every form; see VerifyContext in verify.ts. Merging them would undo that.
@@ -92,6 +102,9 @@ export class Strategy extends OAuth2Strategy {
       endpoints.fixedDomain === undefined
         ? endpoints.templates
         : endpoints.for(endpoints.fixedDomain);
+    const verifyLogin = adaptVerify(verify, options.passReqToCallback === true);
+    // passport-oauth2's own fields (`_oauth2` for subclasses' requests, `_callbackURL`, ...) are
+    // set up as usual; the login itself runs in authenticate() below.
     super(
       {
         authorizationURL: start.authorizationURL,
@@ -105,10 +118,9 @@ export class Strategy extends OAuth2Strategy {
         proxy: options.proxy,
         state: true,
         pkce: checked.pkce,
-        // The adapter below takes req first and dispatches to the caller's form.
         passReqToCallback: true,
       },
-      adaptVerify(verify, options.passReqToCallback === true),
+      verifyLogin,
     );
     this._endpoints = endpoints;
     this._client = {
@@ -122,10 +134,15 @@ export class Strategy extends OAuth2Strategy {
       options.store ??
       new SessionPendingLoginStore({ key: options.sessionKey ?? 'agilecrm:pending' });
     this._loginDomain = endpoints.fixedDomain;
-    if (endpoints.fixedDomain !== undefined) {
-      this._fixedOAuth2 = this._oauth2For(endpoints.fixedDomain);
-      this._oauth2 = this._fixedOAuth2;
-    }
+    this._callback = new CallbackURL(options.callbackURL, options.proxy === true);
+    this._options = {
+      scope: options.scope,
+      scopeSeparator: options.scopeSeparator ?? ' ',
+      skipUserProfile: options.skipUserProfile,
+      proxy: options.proxy,
+      pkce: checked.pkce,
+    };
+    this._verifyLogin = verifyLogin;
   }
 
   /**
@@ -133,6 +150,7 @@ export class Strategy extends OAuth2Strategy {
    * Called by passport; `options.domain` picks the account when the strategy has no fixed one.
    */
   override authenticate(req: Request, options: AuthenticateOptions = {}): void {
+    // Read once: Express 5 parses the query string again on every read of req.query.
     const query = isRecord(req.query) ? req.query : {};
     if (query['error'] !== undefined) {
       this._authorizationDenied(req, query);
@@ -209,15 +227,42 @@ export class Strategy extends OAuth2Strategy {
     await revokeToken(revokeURL, params, this._client);
   }
 
-  /**
-   * @internal passport-oauth2 wraps every token failure in a generic InternalOAuthError; the
-   * errors from this package's token request already say exactly what happened.
-   */
-  _createOAuthError(message: string, err: unknown): Error {
-    return err instanceof Error ? err : new InternalOAuthError(message, err);
+  /** Stores a pending login and sends the browser to the account's authorization endpoint. */
+  private _startLogin(req: Request, options: AuthenticateOptions): void {
+    const domain = this._accountToStart(options);
+    if (domain === undefined) return;
+    const params: AuthorizationParams = {
+      ...(this.authorizationParams(options) as AuthorizationParams),
+      response_type: 'code',
+    };
+    const callbackURL = this._callbackURLFor(req, options);
+    if (callbackURL === null) return;
+    if (callbackURL !== undefined) params['redirect_uri'] = callbackURL;
+    const scope = options.scope ?? this._options.scope;
+    if (scope !== undefined && scope !== '') {
+      params['scope'] = Array.isArray(scope) ? scope.join(this._options.scopeSeparator) : scope;
+    }
+    const login: PendingLogin = { domain };
+    if (this._options.pkce) {
+      login.codeVerifier = newCodeVerifier();
+      params['code_challenge'] = codeChallenge(login.codeVerifier);
+      params['code_challenge_method'] = 'S256';
+    }
+    if (options.state !== undefined) login.appState = options.state;
+    const { authorizationURL } = this._endpoints.for(domain);
+    this._pending.save(req, login).then(
+      (handle) => {
+        params['state'] = handle;
+        params['client_id'] = this._client.clientID;
+        // nextTick keeps exceptions thrown while redirecting out of this promise chain.
+        process.nextTick(() => this.redirect(authorizationRedirect(authorizationURL, params)));
+      },
+      (err: unknown) => process.nextTick(() => this.error(err)),
+    );
   }
 
-  private _startLogin(req: Request, options: AuthenticateOptions): void {
+  /** The account a new login goes to, or `undefined` after failing the login. */
+  private _accountToStart(options: AuthenticateOptions): string | undefined {
     const fixed = this._endpoints.fixedDomain;
     const requested = options.domain === undefined ? undefined : normalizeDomain(options.domain);
     const domain = requested ?? fixed;
@@ -226,18 +271,16 @@ export class Strategy extends OAuth2Strategy {
         { message: 'Enter a valid Agile CRM account name (the "acme" in acme.agilecrm.com).' },
         400,
       );
-      return;
+      return undefined;
     }
     if (fixed !== undefined && domain !== fixed) {
       this.fail({ message: `This login is for the Agile CRM account "${fixed}".` }, 400);
-      return;
+      return undefined;
     }
-    const scoped = this._scoped(options.state);
-    scoped._oauth2 = this._oauth2For(domain);
-    scoped._loginDomain = domain;
-    OAuth2Strategy.prototype.authenticate.call(scoped, req, { ...options, state: undefined });
+    return domain;
   }
 
+  /** Checks the callback, redeems its code and hands the result to the verify function. */
   private _finishLogin(
     req: Request,
     options: AuthenticateOptions,
@@ -252,11 +295,92 @@ export class Strategy extends OAuth2Strategy {
       this.fail({ message: INVALID_STATE }, 403);
       return;
     }
-    // passport-oauth2 also reads code and state from req; both were checked to be strings above.
-    OAuth2Strategy.prototype.authenticate.call(this._scoped(options.state), req, {
-      ...options,
-      state: undefined,
+    // passport already runs authenticate() on a fresh Object.create(strategy) per request; a
+    // direct call on the instance gets a copy, so the login's account never leaks to another.
+    const callbackURL = this._callbackURLFor(req, options);
+    if (callbackURL === null) return;
+    const self = Object.hasOwn(this, '_endpoints') ? (Object.create(this) as this) : this;
+    self._redeem(req, options, code, state, callbackURL).then(
+      (redeemed) => {
+        if (redeemed === undefined) {
+          process.nextTick(() => self.fail({ message: INVALID_STATE }, 403));
+        } else {
+          process.nextTick(() => self._verifyRedeemed(req, redeemed));
+        }
+      },
+      (err: unknown) => process.nextTick(() => self.error(err)),
+    );
+  }
+
+  /**
+   * Takes the pending login named by `state`, exchanges the code at that login's account (never
+   * one named by the callback) and loads the profile; `undefined` for an unknown or used state.
+   */
+  private async _redeem(
+    req: Request,
+    options: AuthenticateOptions,
+    code: string,
+    state: string,
+    callbackURL: string | undefined,
+  ): Promise<RedeemedLogin | undefined> {
+    const login = await this._pending.take(req, state);
+    if (login === undefined) return undefined;
+    const params: Record<string, string> = {
+      ...(this.tokenParams(options) as Record<string, string>),
+      grant_type: 'authorization_code',
+    };
+    if (callbackURL !== undefined) params['redirect_uri'] = callbackURL;
+    if (login.codeVerifier !== undefined) params['code_verifier'] = login.codeVerifier;
+    params['code'] = code;
+    const tokens = await requestToken(
+      this._endpoints.for(login.domain).tokenURL,
+      params,
+      this._client,
+    );
+    this._loginDomain = login.domain;
+    const profile = (await this._skipsProfile(tokens.accessToken))
+      ? undefined
+      : await new Promise<AgileCRMProfile | undefined>((resolve, reject) => {
+          this.userProfile(tokens.accessToken, (err, loaded) =>
+            err ? reject(err) : resolve(loaded),
+          );
+        });
+    return { login, tokens, profile };
+  }
+
+  /**
+   * passport-oauth2's `skipUserProfile`: `true`, a function asked per access token with a
+   * callback, or (with fewer than two parameters) a function whose return value decides.
+   */
+  private _skipsProfile(accessToken: string): boolean | Promise<boolean> {
+    const skip = this._options.skipUserProfile;
+    if (typeof skip !== 'function') return skip === true;
+    if (skip.length < 2) return Boolean((skip as (accessToken: string) => boolean)(accessToken));
+    const ask = skip as (accessToken: string, done: (err: unknown, skip?: boolean) => void) => void;
+    return new Promise((resolve, reject) => {
+      ask(accessToken, (err, skipIt) => (err ? reject(err) : resolve(Boolean(skipIt))));
     });
+  }
+
+  /** Calls the verify function and ends the login with its answer. */
+  private _verifyRedeemed(req: Request, { login, tokens, profile }: RedeemedLogin): void {
+    const verified: VerifyCallback = (err, user, info) => {
+      if (err) {
+        this.error(err);
+      } else if (!user) {
+        this.fail(info);
+      } else {
+        const { appState } = login;
+        this.success(user, appState === undefined ? (info ?? {}) : { ...info, state: appState });
+      }
+    };
+    // Like node-oauth, hand the verify function the token response without the refresh token.
+    const { refresh_token: _omitted, ...params } = tokens.params;
+    try {
+      this._verifyLogin(req, tokens.accessToken, tokens.refreshToken, params, profile, verified);
+    } catch (err) {
+      this.error(err);
+    }
   }
 
   private _authorizationDenied(req: Request, query: Record<string, unknown>): void {
@@ -278,54 +402,21 @@ export class Strategy extends OAuth2Strategy {
   }
 
   /**
-   * A per-request copy whose state store and endpoints belong to this login only, so concurrent
-   * logins to different accounts never share mutable state.
+   * The `redirect_uri` for this request: `options.callbackURL` or the configured one, resolved
+   * against the request when relative. `null` after failing the login: a relative callbackURL
+   * cannot be resolved against a Host header that is no host name.
    */
-  private _scoped(appState: unknown): this {
-    // passport already runs authenticate() on a fresh Object.create(strategy) per request: use
-    // that copy. Deriving one more object from it made the copy a prototype and gave each
-    // request's object a map of its own, so every property access in passport-oauth2 went
-    // megamorphic (the redirect step took twice the CPU). A direct call on the instance still
-    // gets a copy.
-    const scoped = Object.hasOwn(this, '_endpoints') ? (Object.create(this) as this) : this;
-    const pending = this._pending;
-    scoped._stateStore = {
-      store(req, verifier, _state, _meta, done) {
-        const domain = scoped._loginDomain as string;
-        pending
-          .save(req, {
-            domain,
-            ...(verifier ? { codeVerifier: verifier } : {}),
-            ...(appState === undefined ? {} : { appState }),
-          })
-          .then(
-            (handle) => process.nextTick(done, null, handle),
-            (err: unknown) => process.nextTick(done, err),
-          );
-      },
-      verify(req, handle, done) {
-        pending.take(req, handle).then(
-          (login) => {
-            if (login === undefined) {
-              process.nextTick(done, null, false, { message: INVALID_STATE });
-              return;
-            }
-            // The token request goes to the account stored with the state, never to one named by the callback.
-            scoped._loginDomain = login.domain;
-            scoped._oauth2 = scoped._oauth2For(login.domain);
-            process.nextTick(done, null, login.codeVerifier ?? true, login.appState);
-          },
-          (err: unknown) => process.nextTick(done, err),
-        );
-      },
-    };
-    return scoped;
-  }
-
-  private _oauth2For(domain: string): AgileCRMOAuth2 {
-    if (domain === this._endpoints.fixedDomain && this._fixedOAuth2) return this._fixedOAuth2;
-    const endpoints = this._endpoints.for(domain);
-    return new AgileCRMOAuth2(endpoints.authorizationURL, endpoints.tokenURL, this._client);
+  private _callbackURLFor(req: Request, options: AuthenticateOptions): string | undefined | null {
+    const override = options.callbackURL;
+    try {
+      if (typeof override === 'string' && override !== '') {
+        return resolveCallbackURL(req, override, this._options.proxy === true);
+      }
+      return this._callback.for(req);
+    } catch {
+      this.fail({ message: 'The request has an invalid Host header.' }, 400);
+      return null;
+    }
   }
 
   private _domainFor(requested: unknown, what: string): string {

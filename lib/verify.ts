@@ -105,6 +105,19 @@ export type VerifyContextWithRequest =
 type AnyFunction = (...args: unknown[]) => unknown;
 
 /**
+ * @internal The one form the strategy calls: every verify form, adapted by {@link adaptVerify}.
+ * `profile` is `undefined` when `skipUserProfile` skipped the profile request.
+ */
+export type LoginVerify = (
+  req: Request,
+  accessToken: string,
+  refreshToken: string | undefined,
+  params: TokenParams,
+  profile: AgileCRMProfile | undefined,
+  done: VerifyCallback,
+) => void;
+
+/**
  * Returns one six-argument function `(req, accessToken, refreshToken, params, profile, done)`
  * that calls `verify` in the form its arity declares: five parameters (six with `req`) take the
  * token response too, four (five) take `done`, and anything shorter is the promise form. Shorter
@@ -115,14 +128,7 @@ type AnyFunction = (...args: unknown[]) => unknown;
 export function adaptVerify(
   verify: VerifyFunction | VerifyFunctionWithRequest,
   passReqToCallback: boolean,
-): (
-  req: Request,
-  at: string,
-  rt: string | undefined,
-  params: TokenParams,
-  profile: AgileCRMProfile,
-  done: VerifyCallback,
-) => void {
+): LoginVerify {
   const fn = verify as AnyFunction;
   const lead = passReqToCallback ? 1 : 0;
   const arity = fn.length;

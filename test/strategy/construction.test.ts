@@ -89,6 +89,10 @@ describe('Strategy construction', () => {
       TypeError,
       /tokenURL must be an http or https URL/,
     );
+    expect(() => build({ ...valid, authorizationURL: 'https://{domain}.example/a#x' })).to.throw(
+      TypeError,
+      /authorizationURL must not contain a fragment/,
+    );
     expect(() => build({ ...valid, profileURL: '' })).to.throw(TypeError, /profileURL/);
     expect(() => build({ ...valid, revokeURL: 7 })).to.throw(TypeError, /revokeURL/);
   });

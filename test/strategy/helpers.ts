@@ -259,8 +259,8 @@ export function authenticateDirectly(
         resolve({ kind, args });
       };
     }
-    // What passport-oauth2 reads to resolve a relative callbackURL.
-    const full = { url: '/', headers: { host: 'app.test' }, connection: {}, ...req };
+    // What the strategy reads to resolve a relative callbackURL.
+    const full = { url: '/', headers: { host: 'app.test' }, socket: {}, ...req };
     copy.authenticate(full as unknown as Request, options);
   });
   return { first, actions };
