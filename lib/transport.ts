@@ -59,23 +59,66 @@ export interface HttpResponse {
 
 /** Sends `request`; rejects with {@link AgileCRMRequestError} when no complete response arrives. */
 export function send(request: HttpRequest): Promise<HttpResponse> {
-  const url = new URL(request.url);
+  const target = targetOf(request.url);
   const deadline = Date.now() + request.timeout;
-  return attempt(request, url, deadline, true);
+  return attempt(request, target, deadline, true);
+}
+
+/** Where a URL points, parsed into what `http.request` takes. */
+interface Target {
+  client: typeof http | typeof https;
+  defaultAgent: http.Agent;
+  protocol: string;
+  hostname: string;
+  port: number | undefined;
+  path: string;
+  auth: string | undefined;
+  /** Origin and path, without query or credentials: what error messages may name. */
+  where: string;
+}
+
+/** Recently used targets. A login's token and profile URLs are the same every time. */
+const targets = new Map<string, Target>();
+const MAX_TARGETS = 64;
+
+function targetOf(url: string): Target {
+  let target = targets.get(url);
+  if (target === undefined) {
+    target = parseTarget(new URL(url));
+    // Forget all at once when full: URLs with changing queries (paging cursors) must not pile up.
+    if (targets.size >= MAX_TARGETS) targets.clear();
+    targets.set(url, target);
+  }
+  return target;
+}
+
+/** The request options Node's urlToHttpOptions would make from `url`, made once per URL. */
+function parseTarget(url: URL): Target {
+  const secure = url.protocol === 'https:';
+  return {
+    client: secure ? https : http,
+    defaultAgent: secure ? keepAliveAgents['https:'] : keepAliveAgents['http:'],
+    protocol: url.protocol,
+    // URL keeps the brackets of an IPv6 literal; request options take the bare address.
+    hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+    port: url.port === '' ? undefined : Number(url.port),
+    path: url.pathname + url.search,
+    auth:
+      url.username === '' && url.password === ''
+        ? undefined
+        : `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
+    where: `${url.origin}${url.pathname}`,
+  };
 }
 
 function attempt(
   request: HttpRequest,
-  url: URL,
+  target: Target,
   deadline: number,
   mayRetry: boolean,
 ): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
-    const client = url.protocol === 'https:' ? https : http;
-    const agent =
-      request.agent ??
-      (url.protocol === 'https:' ? keepAliveAgents['https:'] : keepAliveAgents['http:']);
-    const where = `${url.origin}${url.pathname}`;
+    const { where } = target;
     let settled = false;
 
     function fail(error: AgileCRMRequestError): void {
@@ -93,7 +136,7 @@ function attempt(
       resolve(response);
     }
 
-    const req = client.request(requestOptions(url, request, agent), (res) => {
+    const req = target.client.request(requestOptions(target, request), (res) => {
       const declared = Number(res.headers['content-length']);
       if (declared > MAX_BODY_BYTES) {
         fail(tooLarge(request, where));
@@ -122,7 +165,7 @@ function attempt(
       if (mayRetry && req.reusedSocket && err.code === 'ECONNRESET' && Date.now() < deadline) {
         settled = true;
         clearTimeout(timer);
-        attempt(request, url, deadline, false).then(resolve, reject);
+        attempt(request, target, deadline, false).then(resolve, reject);
         return;
       }
       fail(network(request, where, describe(err), err));
@@ -149,23 +192,20 @@ function attempt(
 }
 
 /**
- * Flat request options for `url`, as Node's urlToHttpOptions makes them. Handing Node the URL
- * object instead makes it build and merge a second options object on every request.
+ * Flat request options, as Node's urlToHttpOptions makes them. Handing Node a URL object
+ * instead makes it build and merge a second options object on every request.
  */
-function requestOptions(url: URL, request: HttpRequest, agent: http.Agent): https.RequestOptions {
+function requestOptions(target: Target, request: HttpRequest): https.RequestOptions {
   const options: https.RequestOptions = {
-    protocol: url.protocol,
-    // URL keeps the brackets of an IPv6 literal; request options take the bare address.
-    hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
-    path: url.pathname + url.search,
+    protocol: target.protocol,
+    hostname: target.hostname,
+    path: target.path,
     method: request.method,
     headers: request.headers,
-    agent,
+    agent: request.agent ?? target.defaultAgent,
   };
-  if (url.port !== '') options.port = Number(url.port);
-  if (url.username !== '' || url.password !== '') {
-    options.auth = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-  }
+  if (target.port !== undefined) options.port = target.port;
+  if (target.auth !== undefined) options.auth = target.auth;
   return options;
 }
 

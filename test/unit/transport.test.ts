@@ -122,5 +122,36 @@ describe('transport', () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }
     });
+
+    it('reaches the path, query and credentials of each URL, over many different URLs', async () => {
+      const server = http.createServer((req, res) => {
+        res.end(`${req.url ?? ''} ${req.headers.authorization ?? '-'}`);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      const get = (url: string) => send({ ...request, method: 'GET', body: undefined, url });
+      try {
+        // More URLs than the transport keeps parsed, then the first ones again.
+        const paths = Array.from({ length: 150 }, (_, i) => `/page/${i}?cursor=c${i}`);
+        for (const path of [...paths, ...paths.slice(0, 5)]) {
+          const response = await get(`http://127.0.0.1:${port}${path}`);
+          expect(response.body).to.equal(`${path} -`);
+        }
+        const basic = `Basic ${Buffer.from('a@b.test:k:y').toString('base64')}`;
+        const withUser = await get(`http://a%40b.test:k%3Ay@127.0.0.1:${port}/me`);
+        expect(withUser.body).to.equal(`/me ${basic}`);
+        const withoutUser = await get(`http://127.0.0.1:${port}/me`);
+        expect(withoutUser.body).to.equal('/me -');
+      } finally {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    });
+  });
+
+  it('throws a TypeError for a URL that does not parse, every time', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(() => send({ ...request, url: 'not a url' })).to.throw(TypeError);
+    }
   });
 });
