@@ -120,6 +120,18 @@ describe('callback', () => {
     );
   });
 
+  it('form-encodes credentials with spaces, plus signs, ampersands and non-ASCII intact', async () => {
+    const clientID = 'id with&amp=1';
+    const clientSecret = 'sécret +/%20~*';
+    const tokenMock = mockToken();
+    mockProfile();
+    const { body } = await login(agentFor(loginApp(makeStrategy({ clientID, clientSecret }))));
+    expect(body.outcome).to.equal('success');
+    const { form } = tokenMock.seen[0]!;
+    expect(form.get('client_id')).to.equal(clientID);
+    expect(form.get('client_secret')).to.equal(clientSecret);
+  });
+
   it('sends no code_verifier with pkce: false', async () => {
     const tokenMock = mockToken();
     mockProfile();
