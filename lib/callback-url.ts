@@ -61,12 +61,19 @@ function isRelative(url: string): boolean {
  * `X-Forwarded-*` headers count only with the `proxy` option or Express's `trust proxy`.
  */
 function requestOrigin(req: CallbackRequest, proxyOption: boolean): string {
-  const trustProxy = proxyOption || Boolean(req.app?.get?.('trust proxy'));
   const { headers } = req;
-  const forwardedProto = String(headers['x-forwarded-proto'] ?? '').toLowerCase();
+  const forwardedProto = headers['x-forwarded-proto'];
+  const forwardedHost = headers['x-forwarded-host'];
+  // Only forwarded headers need the trust setting, which costs an Express settings lookup.
+  const trustProxy =
+    (forwardedProto !== undefined || forwardedHost !== undefined) &&
+    (proxyOption || Boolean(req.app?.get?.('trust proxy')));
   const tls =
     (req.socket as Partial<TLSSocket> | null)?.encrypted === true ||
-    (trustProxy && forwardedProto.split(/\s*,\s*/)[0] === 'https');
-  const host = (trustProxy && headers['x-forwarded-host']) || headers.host;
+    (trustProxy &&
+      String(forwardedProto)
+        .toLowerCase()
+        .split(/\s*,\s*/)[0] === 'https');
+  const host = (trustProxy && forwardedHost) || headers.host;
   return `${tls ? 'https' : 'http'}://${String(host)}`;
 }

@@ -10,7 +10,7 @@ import {
   type AuthorizationParams,
 } from './authorization-request';
 import { CallbackURL, resolveCallbackURL } from './callback-url';
-import { fetchProfile } from './current-user';
+import { fetchProfile, type CurrentUserRequest } from './current-user';
 import { normalizeDomain } from './domain';
 import { EndpointTemplates } from './endpoints';
 import { isRecord } from './json';
@@ -178,13 +178,7 @@ export class Strategy extends OAuth2Strategy {
       );
       return;
     }
-    fetchProfile({
-      profileURL: this._endpoints.for(domain).profileURL,
-      authorization: `Bearer ${accessToken}`,
-      domain,
-      timeout: this._client.timeout,
-      ...(this._client.agent ? { agent: this._client.agent } : {}),
-    }).then(
+    fetchProfile(this._profileRequest(accessToken, domain)).then(
       (profile) => process.nextTick(done, null, profile),
       (err: unknown) => process.nextTick(done, err),
     );
@@ -338,14 +332,35 @@ export class Strategy extends OAuth2Strategy {
       this._client,
     );
     this._loginDomain = login.domain;
-    const profile = (await this._skipsProfile(tokens.accessToken))
-      ? undefined
-      : await new Promise<AgileCRMProfile | undefined>((resolve, reject) => {
-          this.userProfile(tokens.accessToken, (err, loaded) =>
-            err ? reject(err) : resolve(loaded),
-          );
-        });
+    const skip = this._skipsProfile(tokens.accessToken);
+    const profile =
+      skip === true || (skip !== false && (await skip))
+        ? undefined
+        : await this._loadProfile(tokens.accessToken, login.domain);
     return { login, tokens, profile };
+  }
+
+  /**
+   * The profile for this login. A subclass's `userProfile()` is called the way passport-oauth2
+   * calls it; this class's own request is awaited directly, without a detour through a callback.
+   */
+  private _loadProfile(accessToken: string, domain: string): Promise<AgileCRMProfile | undefined> {
+    if (this.userProfile === Strategy.prototype.userProfile) {
+      return fetchProfile(this._profileRequest(accessToken, domain));
+    }
+    return new Promise((resolve, reject) => {
+      this.userProfile(accessToken, (err, loaded) => (err ? reject(err) : resolve(loaded)));
+    });
+  }
+
+  private _profileRequest(accessToken: string, domain: string): CurrentUserRequest {
+    return {
+      profileURL: this._endpoints.for(domain).profileURL,
+      authorization: `Bearer ${accessToken}`,
+      domain,
+      timeout: this._client.timeout,
+      ...(this._client.agent ? { agent: this._client.agent } : {}),
+    };
   }
 
   /**

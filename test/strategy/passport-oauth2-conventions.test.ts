@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { Strategy, type StrategyOptions } from '../../lib';
+import { Strategy, type AgileCRMProfile, type StrategyOptions } from '../../lib';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -30,6 +30,19 @@ class WithHooks extends Strategy {
 
   override tokenParams(): object {
     return { audience: 'crm', grant_type: 'password' };
+  }
+}
+
+/** A subclass that decorates the profile, calling the strategy's own userProfile first. */
+class WithOwnProfile extends Strategy {
+  override userProfile(
+    accessToken: string,
+    done: (err?: unknown, profile?: AgileCRMProfile) => void,
+  ): void {
+    super.userProfile(accessToken, (err, profile) => {
+      if (err || !profile) return done(err);
+      done(null, { ...profile, displayName: `${profile.displayName} (decorated)` });
+    });
   }
 }
 
@@ -67,6 +80,23 @@ describe('passport-oauth2 conventions', () => {
     const form = token.seen[0]!.form;
     expect(form.get('audience')).to.equal('crm');
     expect(form.getAll('grant_type')).to.deep.equal(['authorization_code']);
+  });
+
+  it("calls a subclass's userProfile, which may call the strategy's own", async () => {
+    mockToken();
+    const profileMock = mockProfile();
+    const strategy = new WithOwnProfile(
+      {
+        clientID: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        callbackURL: '/callback',
+        domain: 'acme',
+      },
+      userFromProfile,
+    );
+    const { body } = await login(agentFor(loginApp(strategy)));
+    expect(profileMock.scope.isDone()).to.equal(true);
+    expect(body.user?.['displayName']).to.match(/ \(decorated\)$/);
   });
 
   it('uses a callbackURL given to authenticate() in both halves of the login', async () => {
