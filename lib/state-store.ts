@@ -11,6 +11,13 @@ import { randomToken } from './random';
 /** Bytes of randomness in a state handle (192 bits). */
 const HANDLE_BYTES = 24;
 
+/**
+ * Most used handles remembered per store (about 0.8 MB). The race they guard against lasts from
+ * one request loading its session to taking the state, milliseconds; under sustained load 4096
+ * logins take seconds, while remembering every handle for its 10 minutes grew with the rate.
+ */
+const MAX_TAKEN = 4096;
+
 /** One login in progress. */
 export interface PendingLogin {
   /** The Agile CRM account the authorization request went to. */
@@ -58,9 +65,10 @@ export class SessionPendingLoginStore implements PendingLoginStore {
   readonly #maxPending: number;
   readonly #ttl: number;
   /**
-   * Handles taken in this process, until they would have expired. Two requests of one session
-   * that run at once (a double click, a retried callback) each load the session before either
-   * saves it, so both find the login there; only the first to take it may use it.
+   * Handles taken in this process, until they would have expired, newest {@link MAX_TAKEN} only.
+   * Two requests of one session that run at once (a double click, a retried callback) each load
+   * the session before either saves it, so both find the login there; only the first to take it
+   * may use it.
    */
   readonly #taken = new Map<string, number>();
 
@@ -115,12 +123,12 @@ export class SessionPendingLoginStore implements PendingLoginStore {
 
   /** Records `handle` as taken; false when it already was. */
   #claim(handle: string, expiresAt: number, now: number): boolean {
-    // Entries are in roughly expiring order: forget the expired ones at the front.
+    if (this.#taken.has(handle)) return false;
+    // Entries are oldest first: forget the expired ones, and the oldest beyond the bound.
     for (const [taken, until] of this.#taken) {
-      if (until > now) break;
+      if (until > now && this.#taken.size < MAX_TAKEN) break;
       this.#taken.delete(taken);
     }
-    if (this.#taken.has(handle)) return false;
     this.#taken.set(handle, expiresAt);
     return true;
   }

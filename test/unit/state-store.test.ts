@@ -26,6 +26,22 @@ describe('SessionPendingLoginStore', () => {
     expect(req.session).to.deep.equal({ user: 'kept' });
   });
 
+  it('refuses a state taken by a simultaneous request, remembering the newest 4096', async () => {
+    const store = new SessionPendingLoginStore();
+    const session: Record<string, unknown> = {};
+    const handle = await store.save({ session }, { domain: 'acme' });
+    // What a second request of this session loaded before the first saved its session.
+    const stale = structuredClone(session);
+    expect(await store.take({ session }, handle)).to.deep.equal({ domain: 'acme' });
+    expect(await store.take({ session: structuredClone(stale) }, handle)).to.equal(undefined);
+    for (let i = 0; i < 4096; i++) {
+      const other = {};
+      await store.take({ session: other }, await store.save({ session: other }, { domain: 'b' }));
+    }
+    // 4096 logins later the handle is forgotten: memory stays bounded under sustained load.
+    expect(await store.take({ session: stale }, handle)).to.deep.equal({ domain: 'acme' });
+  });
+
   it('does not keep a reference to the login it was given', async () => {
     const store = new SessionPendingLoginStore();
     const req = { session: {} };
