@@ -19,6 +19,37 @@ export function codeChallenge(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');
 }
 
+/** What the flow itself puts in an authorization request, besides state and client id. */
+export interface AuthorizationSettings {
+  /** The absolute `redirect_uri`, when a callbackURL is configured. */
+  callbackURL: string | undefined;
+  scope: string | string[] | undefined;
+  scopeSeparator: string;
+  /** The PKCE verifier whose challenge is sent, when PKCE is on. */
+  codeVerifier: string | undefined;
+}
+
+/**
+ * The query of an authorization request: a subclass's `authorizationParams()` first, then the
+ * flow's own parameters, which win over them.
+ */
+export function authorizationQuery(
+  extra: object,
+  settings: AuthorizationSettings,
+): AuthorizationParams {
+  const params: AuthorizationParams = { ...(extra as AuthorizationParams), response_type: 'code' };
+  if (settings.callbackURL !== undefined) params['redirect_uri'] = settings.callbackURL;
+  const { scope } = settings;
+  if (scope !== undefined && scope !== '') {
+    params['scope'] = Array.isArray(scope) ? scope.join(settings.scopeSeparator) : scope;
+  }
+  if (settings.codeVerifier !== undefined) {
+    params['code_challenge'] = codeChallenge(settings.codeVerifier);
+    params['code_challenge_method'] = 'S256';
+  }
+  return params;
+}
+
 /**
  * `authorizationURL` with `params` added to its query, encoded as passport-oauth2 encodes them
  * (`querystring`), but by appending rather than parsing and formatting the whole URL again.

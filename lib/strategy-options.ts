@@ -108,3 +108,19 @@ export function checkOptions(options: unknown, verify: unknown): CheckedOptions 
   }
   return { clientID, clientSecret, pkce, timeout, clientAuthentication };
 }
+
+/**
+ * passport-oauth2's `skipUserProfile` for one access token: `true`, a function answering through
+ * a callback, or (with fewer than two parameters) a function whose return value decides.
+ */
+export function skipsProfile(
+  skip: StrategyOptionsBase['skipUserProfile'],
+  accessToken: string,
+): boolean | Promise<boolean> {
+  if (typeof skip !== 'function') return skip === true;
+  if (skip.length < 2) return Boolean((skip as (accessToken: string) => boolean)(accessToken));
+  const ask = skip as (accessToken: string, done: (err: unknown, skip?: boolean) => void) => void;
+  return new Promise((resolve, reject) => {
+    ask(accessToken, (err, skipIt) => (err ? reject(err) : resolve(Boolean(skipIt))));
+  });
+}

@@ -4,10 +4,9 @@
 import type { Request } from 'express';
 import OAuth2Strategy, { AuthorizationError } from 'passport-oauth2';
 import {
+  authorizationQuery,
   authorizationRedirect,
-  codeChallenge,
   newCodeVerifier,
-  type AuthorizationParams,
 } from './authorization-request';
 import { CallbackURL, resolveCallbackURL } from './callback-url';
 import { fetchProfile, type CurrentUserRequest } from './current-user';
@@ -18,6 +17,7 @@ import type { AgileCRMProfile } from './profile';
 import { SessionPendingLoginStore, type PendingLogin, type PendingLoginStore } from './state-store';
 import {
   checkOptions,
+  skipsProfile,
   type AuthenticateOptions,
   type StrategyOptions,
   type StrategyOptionsBase,
@@ -225,24 +225,17 @@ export class Strategy extends OAuth2Strategy {
   private _startLogin(req: Request, options: AuthenticateOptions): void {
     const domain = this._accountToStart(options);
     if (domain === undefined) return;
-    const params: AuthorizationParams = {
-      ...(this.authorizationParams(options) as AuthorizationParams),
-      response_type: 'code',
-    };
     const callbackURL = this._callbackURLFor(req, options);
     if (callbackURL === null) return;
-    if (callbackURL !== undefined) params['redirect_uri'] = callbackURL;
-    const scope = options.scope ?? this._options.scope;
-    if (scope !== undefined && scope !== '') {
-      params['scope'] = Array.isArray(scope) ? scope.join(this._options.scopeSeparator) : scope;
-    }
     const login: PendingLogin = { domain };
-    if (this._options.pkce) {
-      login.codeVerifier = newCodeVerifier();
-      params['code_challenge'] = codeChallenge(login.codeVerifier);
-      params['code_challenge_method'] = 'S256';
-    }
+    if (this._options.pkce) login.codeVerifier = newCodeVerifier();
     if (options.state !== undefined) login.appState = options.state;
+    const params = authorizationQuery(this.authorizationParams(options), {
+      callbackURL,
+      scope: options.scope ?? this._options.scope,
+      scopeSeparator: this._options.scopeSeparator,
+      codeVerifier: login.codeVerifier,
+    });
     const { authorizationURL } = this._endpoints.for(domain);
     this._pending.save(req, login).then(
       (handle) => {
@@ -289,10 +282,10 @@ export class Strategy extends OAuth2Strategy {
       this.fail({ message: INVALID_STATE }, 403);
       return;
     }
-    // passport already runs authenticate() on a fresh Object.create(strategy) per request; a
-    // direct call on the instance gets a copy, so the login's account never leaks to another.
     const callbackURL = this._callbackURLFor(req, options);
     if (callbackURL === null) return;
+    // passport already runs authenticate() on a fresh Object.create(strategy) per request; a
+    // direct call on the instance gets a copy, so the login's account never leaks to another.
     const self = Object.hasOwn(this, '_endpoints') ? (Object.create(this) as this) : this;
     self._redeem(req, options, code, state, callbackURL).then(
       (redeemed) => {
@@ -332,7 +325,7 @@ export class Strategy extends OAuth2Strategy {
       this._client,
     );
     this._loginDomain = login.domain;
-    const skip = this._skipsProfile(tokens.accessToken);
+    const skip = skipsProfile(this._options.skipUserProfile, tokens.accessToken);
     const profile =
       skip === true || (skip !== false && (await skip))
         ? undefined
@@ -361,20 +354,6 @@ export class Strategy extends OAuth2Strategy {
       timeout: this._client.timeout,
       ...(this._client.agent ? { agent: this._client.agent } : {}),
     };
-  }
-
-  /**
-   * passport-oauth2's `skipUserProfile`: `true`, a function asked per access token with a
-   * callback, or (with fewer than two parameters) a function whose return value decides.
-   */
-  private _skipsProfile(accessToken: string): boolean | Promise<boolean> {
-    const skip = this._options.skipUserProfile;
-    if (typeof skip !== 'function') return skip === true;
-    if (skip.length < 2) return Boolean((skip as (accessToken: string) => boolean)(accessToken));
-    const ask = skip as (accessToken: string, done: (err: unknown, skip?: boolean) => void) => void;
-    return new Promise((resolve, reject) => {
-      ask(accessToken, (err, skipIt) => (err ? reject(err) : resolve(Boolean(skipIt))));
-    });
   }
 
   /** Calls the verify function and ends the login with its answer. */
