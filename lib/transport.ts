@@ -151,7 +151,11 @@ function attempt(
       });
       res.on('end', () => {
         // Decoding the joined buffer once keeps multi-byte characters split across chunks intact.
-        const body = Buffer.concat(chunks, size).toString('utf8');
+        // A small body comes in one chunk, which needs no copy.
+        const [first] = chunks;
+        const whole =
+          chunks.length === 1 && first !== undefined ? first : Buffer.concat(chunks, size);
+        const body = whole.toString('utf8');
         succeed({ status: res.statusCode ?? 0, headers: res.headers, body });
       });
       res.on('aborted', () => fail(network(request, where, 'the connection closed mid-response')));
