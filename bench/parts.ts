@@ -1,5 +1,5 @@
 /**
- * `npm run bench:parts`: the two parts of a login this package replaces, each against what
+ * `npm run bench:parts`: the parts of a login this package replaces, each against what
  * passport-oauth2 does instead, in one process and alternating so machine drift cancels:
  *
  * - one provider request: this package's transport against node-oauth's `OAuth2.get`, both over
@@ -7,7 +7,9 @@
  * - the session work of a login's state: store it, check whether the session changed and save
  *   it (as express-session does), load it again for the callback, take the state and hash again,
  *   with express-session's own MemoryStore and Session; `SessionPendingLoginStore` against
- *   passport-oauth2's PKCE session store.
+ *   passport-oauth2's PKCE session store;
+ * - a whole login through the strategy alone (see strategy-alone.ts): `Strategy` against the
+ *   bench's plain passport-oauth2 subclass, without Express, session middleware or passport.
  */
 import * as http from 'node:http';
 import { createHash } from 'node:crypto';
@@ -17,6 +19,7 @@ import { OAuth2 } from 'oauth';
 import { SessionPendingLoginStore } from 'passport-agilecrm';
 import PKCESessionStore from 'passport-oauth2/lib/state/pkcesession';
 import { send } from '../lib/transport';
+import { strategiesAlone } from './strategy-alone';
 
 const WARMUP = 6000;
 const CALLS = 30_000;
@@ -28,19 +31,21 @@ const CALLS = 30_000;
 async function compare(
   a: () => Promise<unknown>,
   b: () => Promise<unknown>,
+  warmup = WARMUP,
+  calls = CALLS,
 ): Promise<[number, number]> {
   const time = async (fn: () => Promise<unknown>): Promise<number> => {
     const start = process.hrtime.bigint();
     await fn();
     return Number(process.hrtime.bigint() - start);
   };
-  for (let i = 0; i < WARMUP; i++) {
+  for (let i = 0; i < warmup; i++) {
     await a();
     await b();
   }
   let totalA = 0;
   let totalB = 0;
-  for (let i = 0; i < CALLS; i++) {
+  for (let i = 0; i < calls; i++) {
     if (i % 2 === 0) {
       totalA += await time(a);
       totalB += await time(b);
@@ -49,7 +54,7 @@ async function compare(
       totalA += await time(a);
     }
   }
-  return [totalA / CALLS / 1e3, totalB / CALLS / 1e3];
+  return [totalA / calls / 1e3, totalB / calls / 1e3];
 }
 
 async function requests(): Promise<[number, number]> {
@@ -148,13 +153,26 @@ async function sessions(): Promise<[number, number]> {
   );
 }
 
+async function logins(): Promise<[number, number]> {
+  const strategies = await strategiesAlone();
+  try {
+    return await compare(strategies.ours, strategies.baseline, 2000, 10_000);
+  } finally {
+    strategies.close();
+  }
+}
+
 async function main(): Promise<void> {
   const [oursRequest, nodeOAuth] = await requests();
   const [oursSession, pkceSession] = await sessions();
+  const [oursLogin, baselineLogin] = await logins();
+  const row = (part: string, ours: number, theirs: number, what: string): string =>
+    `| ${part}, µs | ${ours.toFixed(1)} | ${theirs.toFixed(1)} (${what}) | ${(ours / theirs).toFixed(3)} |\n`;
   process.stdout.write(
     `| part | passport-agilecrm | passport-oauth2 | ratio |\n| --- | --- | --- | --- |\n` +
-      `| one provider request, µs | ${oursRequest.toFixed(1)} | ${nodeOAuth.toFixed(1)} (node-oauth) | ${(oursRequest / nodeOAuth).toFixed(3)} |\n` +
-      `| session work of one login's state, µs | ${oursSession.toFixed(1)} | ${pkceSession.toFixed(1)} (PKCE session store) | ${(oursSession / pkceSession).toFixed(3)} |\n`,
+      row('one provider request', oursRequest, nodeOAuth, 'node-oauth') +
+      row("session work of one login's state", oursSession, pkceSession, 'PKCE session store') +
+      row('one login through the strategy alone', oursLogin, baselineLogin, 'plain subclass'),
   );
 }
 

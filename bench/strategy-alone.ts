@@ -1,0 +1,112 @@
+/**
+ * One complete login through a strategy alone, without Express, sessions middleware or passport:
+ * `authenticate()` for the start and for the callback, called on a per-request copy the way
+ * passport calls it, with the token and profile requests going to a local HTTPS server. Both
+ * strategies get identical requests and the same server, so the difference between them is the
+ * strategy's own work.
+ */
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { Strategy } from 'passport-agilecrm';
+import type OAuth2Strategy from 'passport-oauth2';
+import { makeCertificate } from './cert';
+import { BaselineStrategy } from './variants/baseline';
+import { verify } from './variants/passport-app';
+import { CALLBACK_PATH, endpointsOf, type ProviderSettings } from './variants/settings';
+
+/** What passport's per-request copy reports: the first action the strategy takes. */
+interface Action {
+  kind: string;
+  arg: unknown;
+}
+
+const TOKEN = JSON.stringify({
+  access_token: 'access-0123456789abcdef',
+  refresh_token: 'refresh-0123456789abcdef',
+  token_type: 'bearer',
+  expires_in: 3600,
+});
+const USER =
+  '{"id":6263975862861824123,"domain":"demo","email":"demo@example.com","name":"Demo User","pic":"https://demo.example/pic.png","is_admin":true}';
+
+/** Runs `authenticate(req)` on a per-request copy and resolves with its first action. */
+function authenticate(strategy: OAuth2Strategy, req: object): Promise<Action> {
+  return new Promise((resolve) => {
+    const copy = Object.create(strategy) as OAuth2Strategy & Record<string, unknown>;
+    for (const kind of ['success', 'fail', 'error', 'redirect', 'pass']) {
+      copy[kind] = (arg: unknown) => resolve({ kind, arg });
+    }
+    copy.authenticate(req as Parameters<OAuth2Strategy['authenticate']>[0], {});
+  });
+}
+
+/** One login: the start (a redirect carrying state), then the callback with a code. */
+async function login(strategy: OAuth2Strategy): Promise<void> {
+  const session = {};
+  // Both the socket and its older name: passport-oauth2 reads req.connection.
+  const base = { headers: { host: 'app.test' }, socket: {}, connection: {}, session };
+  const started = await authenticate(strategy, { ...base, url: '/login', query: {} });
+  if (started.kind !== 'redirect') throw new Error(`the login start ended in ${started.kind}`);
+  const state = new URL(started.arg as string).searchParams.get('state') ?? '';
+  const query = { code: 'c0de', state };
+  const url = `${CALLBACK_PATH}?${new URLSearchParams(query).toString()}`;
+  const done = await authenticate(strategy, { ...base, url, query });
+  if (done.kind !== 'success') throw new Error(`the callback ended in ${done.kind}`);
+}
+
+/** Starts the local provider and builds both strategies for it; `close` stops everything. */
+export async function strategiesAlone(): Promise<{
+  ours: () => Promise<void>;
+  baseline: () => Promise<void>;
+  close: () => void;
+}> {
+  const cert = await makeCertificate();
+  const server = https.createServer({ key: cert.key, cert: cert.cert }, (req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(req.method === 'POST' ? TOKEN : USER);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const settings: ProviderSettings = {
+    origin: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    domain: 'demo',
+    clientID: 'bench-client',
+    clientSecret: 'bench-secret',
+    ca: cert.cert,
+  };
+  const agent = new https.Agent({ keepAlive: true, ca: cert.cert });
+  const ours = new Strategy(
+    {
+      clientID: settings.clientID,
+      clientSecret: settings.clientSecret,
+      callbackURL: CALLBACK_PATH,
+      domain: settings.domain,
+      baseURL: `${settings.origin}/{domain}`,
+      agent,
+    },
+    verify,
+  );
+  // The baseline's node-oauth uses the global agent, as in the bench's baseline app.
+  https.globalAgent.options.ca = cert.cert;
+  const baseline = new BaselineStrategy(
+    {
+      clientID: settings.clientID,
+      clientSecret: settings.clientSecret,
+      callbackURL: CALLBACK_PATH,
+      ...endpointsOf(settings),
+    },
+    verify,
+  );
+  return {
+    ours: () => login(ours),
+    baseline: () => login(baseline),
+    close: () => {
+      agent.destroy();
+      https.globalAgent.destroy();
+      server.close();
+    },
+  };
+}
