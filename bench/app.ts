@@ -4,12 +4,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
-import express from 'express';
-import session from 'express-session';
 import { ENV_SETTINGS, ENV_VARIANT, type Command, type Reply } from './protocol';
-import { mountBaseline } from './variants/baseline';
-import { mountLimit } from './variants/limit';
-import { mountOurs } from './variants/ours';
+import { createVariantApp } from './variant-app';
 import type { ProviderSettings } from './variants/settings';
 
 // Every connection to the provider, whatever agent a variant uses, is a TLS client socket made by
@@ -25,21 +21,10 @@ tls.connect = function countedConnect(this: unknown, ...args: unknown[]) {
 const variant = process.env[ENV_VARIANT];
 const settings = JSON.parse(process.env[ENV_SETTINGS] ?? '{}') as ProviderSettings;
 
-const app = express();
-app.use(
-  session({
-    secret: 'bench-only-session-secret',
-    name: 'sid',
-    resave: false,
-    saveUninitialized: false,
-  }),
-);
-const mounts = { ours: mountOurs, baseline: mountBaseline, limit: mountLimit };
 if (variant !== 'ours' && variant !== 'baseline' && variant !== 'limit') {
   throw new Error(`unknown variant "${String(variant)}"`);
 }
-/** The agent carrying the app's provider requests. */
-const providerAgent = mounts[variant](app, settings);
+const { app, providerAgent } = createVariantApp(variant, settings);
 
 function reply(message: Reply): void {
   process.send?.(message);

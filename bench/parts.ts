@@ -9,7 +9,9 @@
  *   with express-session's own MemoryStore and Session; `SessionPendingLoginStore` against
  *   passport-oauth2's PKCE session store;
  * - a whole login through the strategy alone (see strategy-alone.ts): `Strategy` against the
- *   bench's plain passport-oauth2 subclass, without Express, session middleware or passport.
+ *   bench's plain passport-oauth2 subclass, without Express, session middleware or passport;
+ * - a whole login through the ours and baseline apps, with everything in this one process (see
+ *   apps-in-process.ts).
  */
 import * as http from 'node:http';
 import { createHash } from 'node:crypto';
@@ -19,6 +21,7 @@ import { OAuth2 } from 'oauth';
 import { SessionPendingLoginStore } from 'passport-agilecrm';
 import PKCESessionStore from 'passport-oauth2/lib/state/pkcesession';
 import { send } from '../lib/transport';
+import { appsInProcess } from './apps-in-process';
 import { strategiesAlone } from './strategy-alone';
 
 const WARMUP = 6000;
@@ -153,26 +156,31 @@ async function sessions(): Promise<[number, number]> {
   );
 }
 
-async function logins(): Promise<[number, number]> {
-  const strategies = await strategiesAlone();
+/** Mean µs per login of ours and the baseline, from `start`'s pair of login functions. */
+async function logins(
+  start: () => Promise<{ ours: () => Promise<void>; baseline: () => Promise<void>; close(): void }>,
+): Promise<[number, number]> {
+  const pair = await start();
   try {
-    return await compare(strategies.ours, strategies.baseline, 2000, 10_000);
+    return await compare(pair.ours, pair.baseline, 2000, 10_000);
   } finally {
-    strategies.close();
+    pair.close();
   }
 }
 
 async function main(): Promise<void> {
   const [oursRequest, nodeOAuth] = await requests();
   const [oursSession, pkceSession] = await sessions();
-  const [oursLogin, baselineLogin] = await logins();
+  const [oursLogin, baselineLogin] = await logins(strategiesAlone);
+  const [oursApp, baselineApp] = await logins(appsInProcess);
   const row = (part: string, ours: number, theirs: number, what: string): string =>
     `| ${part}, µs | ${ours.toFixed(1)} | ${theirs.toFixed(1)} (${what}) | ${(ours / theirs).toFixed(3)} |\n`;
   process.stdout.write(
     `| part | passport-agilecrm | passport-oauth2 | ratio |\n| --- | --- | --- | --- |\n` +
       row('one provider request', oursRequest, nodeOAuth, 'node-oauth') +
       row("session work of one login's state", oursSession, pkceSession, 'PKCE session store') +
-      row('one login through the strategy alone', oursLogin, baselineLogin, 'plain subclass'),
+      row('one login through the strategy alone', oursLogin, baselineLogin, 'plain subclass') +
+      row('one login through the whole app, one process', oursApp, baselineApp, 'plain subclass'),
   );
 }
 

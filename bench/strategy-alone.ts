@@ -6,28 +6,18 @@
  * strategy's own work.
  */
 import * as https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { Strategy } from 'passport-agilecrm';
 import type OAuth2Strategy from 'passport-oauth2';
-import { makeCertificate } from './cert';
+import { startLocalProvider } from './local-provider';
 import { BaselineStrategy } from './variants/baseline';
 import { verify } from './variants/passport-app';
-import { CALLBACK_PATH, endpointsOf, type ProviderSettings } from './variants/settings';
+import { CALLBACK_PATH, endpointsOf } from './variants/settings';
 
 /** What passport's per-request copy reports: the first action the strategy takes. */
 interface Action {
   kind: string;
   arg: unknown;
 }
-
-const TOKEN = JSON.stringify({
-  access_token: 'access-0123456789abcdef',
-  refresh_token: 'refresh-0123456789abcdef',
-  token_type: 'bearer',
-  expires_in: 3600,
-});
-const USER =
-  '{"id":6263975862861824123,"domain":"demo","email":"demo@example.com","name":"Demo User","pic":"https://demo.example/pic.png","is_admin":true}';
 
 /** Runs `authenticate(req)` on a per-request copy and resolves with its first action. */
 function authenticate(strategy: OAuth2Strategy, req: object): Promise<Action> {
@@ -60,24 +50,9 @@ export async function strategiesAlone(): Promise<{
   baseline: () => Promise<void>;
   close: () => void;
 }> {
-  const cert = await makeCertificate();
-  const server = https.createServer({ key: cert.key, cert: cert.cert }, (req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(req.method === 'POST' ? TOKEN : USER);
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const settings: ProviderSettings = {
-    origin: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    domain: 'demo',
-    clientID: 'bench-client',
-    clientSecret: 'bench-secret',
-    ca: cert.cert,
-  };
-  const agent = new https.Agent({ keepAlive: true, ca: cert.cert });
+  const provider = await startLocalProvider();
+  const { settings } = provider;
+  const agent = new https.Agent({ keepAlive: true, ca: settings.ca });
   const ours = new Strategy(
     {
       clientID: settings.clientID,
@@ -90,7 +65,7 @@ export async function strategiesAlone(): Promise<{
     verify,
   );
   // The baseline's node-oauth uses the global agent, as in the bench's baseline app.
-  https.globalAgent.options.ca = cert.cert;
+  https.globalAgent.options.ca = settings.ca;
   const baseline = new BaselineStrategy(
     {
       clientID: settings.clientID,
@@ -106,7 +81,7 @@ export async function strategiesAlone(): Promise<{
     close: () => {
       agent.destroy();
       https.globalAgent.destroy();
-      server.close();
+      provider.close();
     },
   };
 }
