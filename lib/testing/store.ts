@@ -1,7 +1,10 @@
 /**
  * The emulator's authorization state: pending consents, codes, grants and tokens, in memory.
  */
-import { randomBytes } from 'node:crypto';
+import { randomToken } from '../random';
+
+/** Bytes of randomness in codes and tokens (256 bits). */
+export const TOKEN_BYTES = 32;
 
 /** A validated authorization request waiting for the user's decision. */
 export interface AuthorizationRequest {
@@ -45,11 +48,6 @@ const MAX_PENDING = 10_000;
 /** How long a consent page stays usable, in milliseconds. */
 const CONSENT_TTL_MS = 10 * 60 * 1000;
 
-/** A random, URL-safe, unguessable token. */
-export function randomToken(bytes = 32): string {
-  return randomBytes(bytes).toString('base64url');
-}
-
 /** Holds every code and token the emulator has issued. */
 export class AuthorizationStore {
   readonly #consents = new Map<string, { request: AuthorizationRequest; expiresAt: number }>();
@@ -79,7 +77,7 @@ export class AuthorizationStore {
 
   /** Issues an authorization code for an approved request. */
   issueCode(request: AuthorizationRequest): string {
-    const code = randomToken();
+    const code = randomToken(TOKEN_BYTES);
     bounded(this.#codes).set(code, {
       ...request,
       expiresAt: Date.now() + this.codeTTLms,
@@ -160,8 +158,8 @@ export class AuthorizationStore {
 
   #issue(grantID: string): IssuedTokens {
     if (this.#accessTokens.size >= MAX_PENDING) this.#dropExpiredAccessTokens();
-    const accessToken = randomToken();
-    const refreshToken = randomToken();
+    const accessToken = randomToken(TOKEN_BYTES);
+    const refreshToken = randomToken(TOKEN_BYTES);
     this.#accessTokens.set(accessToken, { grantID, expiresAt: Date.now() + this.accessTokenTTLms });
     this.#refreshTokens.set(refreshToken, grantID);
     return { accessToken, refreshToken };

@@ -9,7 +9,8 @@ import { deliverFault, MULTIBYTE_NAME } from './faults';
 import { readForm, repeatedParameter } from './form';
 import { toJSONText } from './json-text';
 import { emptyAnswer, jsonAnswer, send, type Answer } from './reply';
-import { randomToken, type CodeRecord, type Grant, type IssuedTokens } from './store';
+import { randomToken } from '../random';
+import { TOKEN_BYTES, type CodeRecord, type Grant, type IssuedTokens } from './store';
 import type { EmulatorClient, FaultKind } from './types';
 
 /** `POST /oauth/token`. */
@@ -175,9 +176,9 @@ function invalidGrant(description: string): Answer {
 /** Token-shaped body for faults that cut it short; the tokens in it were never issued. */
 function sampleTokens(): string {
   return toJSONText({
-    access_token: randomToken(),
+    access_token: randomToken(TOKEN_BYTES),
     token_type: 'Bearer',
     expires_in: 3600,
-    refresh_token: randomToken(),
+    refresh_token: randomToken(TOKEN_BYTES),
   });
 }
