@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { expect } from 'chai';
 import { SessionPendingLoginStore } from '../../lib';
 
@@ -26,7 +27,7 @@ describe('SessionPendingLoginStore', () => {
     expect(req.session).to.deep.equal({ user: 'kept' });
   });
 
-  it('refuses a state taken by a simultaneous request, remembering the newest 4096', async () => {
+  it('without a response to watch, refuses a state taken by a simultaneous request (the newest 4096)', async () => {
     const store = new SessionPendingLoginStore();
     const session: Record<string, unknown> = {};
     const handle = await store.save({ session }, { domain: 'acme' });
@@ -39,6 +40,19 @@ describe('SessionPendingLoginStore', () => {
       await store.take({ session: other }, await store.save({ session: other }, { domain: 'b' }));
     }
     // 4096 logins later the handle is forgotten: memory stays bounded under sustained load.
+    expect(await store.take({ session: stale }, handle)).to.deep.equal({ domain: 'acme' });
+  });
+
+  it("refuses a state taken by a simultaneous request until the first one's response is sent", async () => {
+    const store = new SessionPendingLoginStore();
+    const session: Record<string, unknown> = {};
+    const handle = await store.save({ session }, { domain: 'acme' });
+    const stale = structuredClone(session);
+    const res = new EventEmitter();
+    expect(await store.take({ session, res }, handle)).to.deep.equal({ domain: 'acme' });
+    expect(await store.take({ session: structuredClone(stale) }, handle)).to.equal(undefined);
+    // Sent: the first request's session was saved without the login, so the record goes too.
+    res.emit('close');
     expect(await store.take({ session: stale }, handle)).to.deep.equal({ domain: 'acme' });
   });
 
