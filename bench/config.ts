@@ -31,10 +31,11 @@ const ALL_VARIANTS: VariantName[] = ['ours', 'baseline', 'limit'];
 
 const FULL: Omit<BenchConfig, 'variants'> = {
   // Many short rounds: the ratios pair neighbouring rounds, so finer alternation cancels more of
-  // the load that other processes put on the machine.
+  // the load that other processes put on the machine. A phase at concurrency 16 lasts about a
+  // second: shorter ones let a burst of load from outside swing a round's ratio by a third.
   rounds: 30,
-  loginsC1: 100,
-  loginsC16: 300,
+  loginsC1: 200,
+  loginsC16: 600,
   concurrency: 16,
   // V8 keeps optimizing the login path for the first couple of thousand logins.
   warmup: 2000,
