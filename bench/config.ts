@@ -10,6 +10,8 @@ export interface BenchConfig {
   loginsC1: number;
   /** Complete logins per measured phase at concurrency 16. */
   loginsC16: number;
+  /** Logins of one app in a row at concurrency 16 before the next app takes its turn. */
+  sliceC16: number;
   /** The high concurrency. */
   concurrency: number;
   /** Logins before anything is measured (JIT warm-up, connections opened). */
@@ -30,12 +32,14 @@ export type VariantName = 'ours' | 'baseline' | 'limit';
 const ALL_VARIANTS: VariantName[] = ['ours', 'baseline', 'limit'];
 
 const FULL: Omit<BenchConfig, 'variants'> = {
-  // Many short rounds: the ratios pair neighbouring rounds, so finer alternation cancels more of
-  // the load that other processes put on the machine. A phase at concurrency 16 lasts about a
-  // second: shorter ones let a burst of load from outside swing a round's ratio by a third.
+  // Many short rounds, and within a round the apps take turns (login by login at concurrency 1,
+  // 150 logins at a time at concurrency 16), so every app meets the same bursts of outside load.
+  // When each app ran its 300 logins at concurrency 16 in one go (under half a second), one
+  // burst could swing a round's ratio by a third.
   rounds: 30,
   loginsC1: 200,
   loginsC16: 600,
+  sliceC16: 150,
   concurrency: 16,
   // V8 keeps optimizing the login path for the first couple of thousand logins.
   warmup: 2000,
@@ -48,6 +52,7 @@ const QUICK: Omit<BenchConfig, 'variants'> = {
   rounds: 2,
   loginsC1: 50,
   loginsC16: 160,
+  sliceC16: 80,
   concurrency: 16,
   warmup: 100,
   roundWarmup: 64,
@@ -62,6 +67,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     rounds: positive(env, 'BENCH_ROUNDS', base.rounds),
     loginsC1: positive(env, 'BENCH_LOGINS_C1', base.loginsC1),
     loginsC16: positive(env, 'BENCH_LOGINS_C16', base.loginsC16),
+    sliceC16: positive(env, 'BENCH_SLICE_C16', base.sliceC16),
     concurrency: positive(env, 'BENCH_CONCURRENCY', base.concurrency),
     warmup: positive(env, 'BENCH_WARMUP', base.warmup),
     roundWarmup: positive(env, 'BENCH_ROUND_WARMUP', base.roundWarmup),

@@ -1,7 +1,7 @@
 /**
- * Measured phases: a batch of logins against one app at a given concurrency, or single logins
- * taking turns across several apps, with each app's own CPU time and provider connections read
- * before and after.
+ * Measured phases across several apps taking turns: single logins at concurrency 1, or slices of
+ * logins at high concurrency, with each app's own CPU time and provider connections read before
+ * and after.
  */
 import type { AppProcess, AppSample } from './app-process';
 import { emptyPhase, record, type LoginDriver, type PhaseResult } from './driver';
@@ -23,19 +23,6 @@ export interface PhaseFigures {
   cpuMsPerLogin: number;
   /** TLS connections the app opened to the provider during the phase. */
   connections: number;
-}
-
-/** Runs `count` logins at `concurrency` against `app` and measures them. */
-export async function measurePhase(
-  app: AppProcess,
-  driver: LoginDriver,
-  count: number,
-  concurrency: number,
-): Promise<PhaseFigures> {
-  const before = await app.sample();
-  const run = await driver.run(count, concurrency);
-  const after = await app.sample();
-  return figures(concurrency, run, before, after);
 }
 
 /** An app and the driver logging in to it. */
@@ -65,6 +52,35 @@ export async function measureTakingTurns(
   }
   const after = await Promise.all(targets.map((t) => t.app.sample()));
   return runs.map((run, i) => figures(1, run, before[i]!, after[i]!));
+}
+
+/**
+ * `count` logins per target at `concurrency`, in slices of `slice` logins taking turns (A, B, C,
+ * A, B, C, ...). Outside load on a shared machine comes in bursts of a second or so; spread over
+ * the same few seconds, every app meets the same bursts. Each app's elapsed time is the sum of
+ * its own slices.
+ */
+export async function measureInSlices(
+  targets: readonly Target[],
+  count: number,
+  concurrency: number,
+  slice: number,
+): Promise<PhaseFigures[]> {
+  const before = await Promise.all(targets.map((t) => t.app.sample()));
+  const runs = targets.map(() => emptyPhase());
+  for (let done = 0; done < count; done += slice) {
+    for (const [index, target] of targets.entries()) {
+      const part = await target.driver.run(Math.min(slice, count - done), concurrency);
+      const run = runs[index]!;
+      run.logins += part.logins;
+      run.errors += part.errors;
+      run.firstError ??= part.firstError;
+      run.elapsedMs += part.elapsedMs;
+      run.callbackLatencies.push(...part.callbackLatencies);
+    }
+  }
+  const after = await Promise.all(targets.map((t) => t.app.sample()));
+  return runs.map((run, i) => figures(concurrency, run, before[i]!, after[i]!));
 }
 
 function figures(

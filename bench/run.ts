@@ -15,7 +15,7 @@ import { measureColdStart } from './cold-start';
 import { readConfig, type BenchConfig, type VariantName } from './config';
 import { LoginDriver } from './driver';
 import { describeMachine } from './machine';
-import { measurePhase, measureTakingTurns, type PhaseFigures } from './measure';
+import { measureInSlices, measureTakingTurns } from './measure';
 import {
   checkTargets,
   compare,
@@ -164,8 +164,8 @@ async function main(): Promise<void> {
  * One round of every variant. Each app first drops its provider connections (some would
  * otherwise be closed while idle between rounds, for example by Node's global agent after 5 s,
  * and count as new ones) and reopens them with unmeasured logins, ending with one burst of callbacks at full concurrency so
- * the pool is at its largest. Then the measured phases: at high concurrency one app after the
- * other, then at concurrency 1 taking turns login by login.
+ * the pool is at its largest. Then the measured phases: at high concurrency in slices taking
+ * turns, then at concurrency 1 taking turns login by login.
  */
 async function measureRound(
   contenders: readonly Contender[],
@@ -180,10 +180,12 @@ async function measureRound(
     await c.driver.prime(2 * config.concurrency);
     c.loginsSinceHeap += 2 * config.concurrency;
   }
-  const high: PhaseFigures[] = [];
-  for (const c of contenders) {
-    high.push(await measurePhase(c.app, c.driver, config.loginsC16, config.concurrency));
-  }
+  const high = await measureInSlices(
+    contenders,
+    config.loginsC16,
+    config.concurrency,
+    config.sliceC16,
+  );
   const single = await measureTakingTurns(contenders, config.loginsC1);
   const figures = new Map<Contender, RoundFigures>();
   for (const [i, c] of contenders.entries()) {
