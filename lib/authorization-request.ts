@@ -15,7 +15,7 @@ export function newCodeVerifier(): string {
 }
 
 /** The S256 code challenge of `verifier` (RFC 7636 section 4.2). */
-export function codeChallenge(verifier: string): string {
+function codeChallenge(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');
 }
 
