@@ -7,7 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import type { VariantName } from './config';
 import { LoginDriver } from './driver';
-import { startLocalProvider } from './local-provider';
+import { startLocalProvider, type LoginPair } from './local-provider';
 import { createVariantApp } from './variant-app';
 import type { ProviderSettings } from './variants/settings';
 
@@ -42,11 +42,7 @@ async function serve(variant: VariantName, settings: ProviderSettings) {
 }
 
 /** Both apps against one local provider; `close` stops everything. */
-export async function appsInProcess(): Promise<{
-  ours: () => Promise<void>;
-  baseline: () => Promise<void>;
-  close: () => void;
-}> {
+export async function appsInProcess(): Promise<LoginPair> {
   const provider = await startLocalProvider();
   const ours = await serve('ours', provider.settings);
   const baseline = await serve('baseline', provider.settings);

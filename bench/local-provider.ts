@@ -17,6 +17,14 @@ const TOKEN = JSON.stringify({
 const USER =
   '{"id":6263975862861824123,"domain":"demo","email":"demo@example.com","name":"Demo User","pic":"https://demo.example/pic.png","is_admin":true}';
 
+/** One login through ours and one through the baseline, against the same stand-in. */
+export interface LoginPair {
+  ours: () => Promise<void>;
+  baseline: () => Promise<void>;
+  /** Stops the stand-in and whatever was built on it. */
+  close: () => void;
+}
+
 /** A running stand-in: the settings the variants need to reach it, and how to stop it. */
 export interface LocalProvider {
   settings: ProviderSettings;

@@ -22,6 +22,7 @@ import { SessionPendingLoginStore } from 'passport-agilecrm';
 import PKCESessionStore from 'passport-oauth2/lib/state/pkcesession';
 import { send } from '../lib/transport';
 import { appsInProcess } from './apps-in-process';
+import type { LoginPair } from './local-provider';
 import { strategiesAlone } from './strategy-alone';
 
 const WARMUP = 6000;
@@ -157,9 +158,7 @@ async function sessions(): Promise<[number, number]> {
 }
 
 /** Mean µs per login of ours and the baseline, from `start`'s pair of login functions. */
-async function logins(
-  start: () => Promise<{ ours: () => Promise<void>; baseline: () => Promise<void>; close(): void }>,
-): Promise<[number, number]> {
+async function logins(start: () => Promise<LoginPair>): Promise<[number, number]> {
   const pair = await start();
   try {
     return await compare(pair.ours, pair.baseline, 2000, 10_000);

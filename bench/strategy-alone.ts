@@ -6,12 +6,11 @@
  * strategy's own work.
  */
 import * as https from 'node:https';
-import { Strategy } from 'passport-agilecrm';
 import type OAuth2Strategy from 'passport-oauth2';
-import { startLocalProvider } from './local-provider';
-import { BaselineStrategy } from './variants/baseline';
-import { verify } from './variants/passport-app';
-import { CALLBACK_PATH, endpointsOf } from './variants/settings';
+import { startLocalProvider, type LoginPair } from './local-provider';
+import { createBaselineStrategy } from './variants/baseline';
+import { createOursStrategy } from './variants/ours';
+import { CALLBACK_PATH } from './variants/settings';
 
 /** What passport's per-request copy reports: the first action the strategy takes. */
 interface Action {
@@ -45,36 +44,10 @@ async function login(strategy: OAuth2Strategy): Promise<void> {
 }
 
 /** Starts the local provider and builds both strategies for it; `close` stops everything. */
-export async function strategiesAlone(): Promise<{
-  ours: () => Promise<void>;
-  baseline: () => Promise<void>;
-  close: () => void;
-}> {
+export async function strategiesAlone(): Promise<LoginPair> {
   const provider = await startLocalProvider();
-  const { settings } = provider;
-  const agent = new https.Agent({ keepAlive: true, ca: settings.ca });
-  const ours = new Strategy(
-    {
-      clientID: settings.clientID,
-      clientSecret: settings.clientSecret,
-      callbackURL: CALLBACK_PATH,
-      domain: settings.domain,
-      baseURL: `${settings.origin}/{domain}`,
-      agent,
-    },
-    verify,
-  );
-  // The baseline's node-oauth uses the global agent, as in the bench's baseline app.
-  https.globalAgent.options.ca = settings.ca;
-  const baseline = new BaselineStrategy(
-    {
-      clientID: settings.clientID,
-      clientSecret: settings.clientSecret,
-      callbackURL: CALLBACK_PATH,
-      ...endpointsOf(settings),
-    },
-    verify,
-  );
+  const { strategy: ours, agent } = createOursStrategy(provider.settings);
+  const baseline = createBaselineStrategy(provider.settings);
   return {
     ours: () => login(ours),
     baseline: () => login(baseline),

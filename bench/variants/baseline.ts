@@ -77,12 +77,12 @@ export class BaselineStrategy extends OAuth2Strategy {
   }
 }
 
-/** Mounts the login routes of the baseline strategy on `app`; returns the agent it uses. */
-export function mountBaseline(app: Express, settings: ProviderSettings): https.Agent {
+/** The baseline strategy for the provider; its requests go through Node's global agent. */
+export function createBaselineStrategy(settings: ProviderSettings): BaselineStrategy {
   // node-oauth has no agent option in passport-oauth2; apps with a private CA extend the global
   // agent (or set NODE_EXTRA_CA_CERTS). Node 20's global agent keeps connections alive.
   https.globalAgent.options.ca = settings.ca;
-  const strategy = new BaselineStrategy(
+  return new BaselineStrategy(
     {
       clientID: settings.clientID,
       clientSecret: settings.clientSecret,
@@ -91,6 +91,10 @@ export function mountBaseline(app: Express, settings: ProviderSettings): https.A
     },
     verify,
   );
-  mountPassport(app, strategy);
+}
+
+/** Mounts the login routes of the baseline strategy on `app`; returns the agent it uses. */
+export function mountBaseline(app: Express, settings: ProviderSettings): https.Agent {
+  mountPassport(app, createBaselineStrategy(settings));
   return https.globalAgent;
 }

@@ -7,8 +7,11 @@ import { Strategy } from 'passport-agilecrm';
 import { mountPassport, verify } from './passport-app';
 import { CALLBACK_PATH, type ProviderSettings } from './settings';
 
-/** Mounts the login routes of passport-agilecrm on `app`; returns the agent used for Agile CRM. */
-export function mountOurs(app: Express, settings: ProviderSettings): https.Agent {
+/** passport-agilecrm's Strategy for the provider, and the agent that carries its requests. */
+export function createOursStrategy(settings: ProviderSettings): {
+  strategy: Strategy;
+  agent: https.Agent;
+} {
   // The emulator's certificate is self-signed; a private CA is what the agent option is for.
   const agent = new https.Agent({ keepAlive: true, ca: settings.ca });
   const strategy = new Strategy(
@@ -22,6 +25,12 @@ export function mountOurs(app: Express, settings: ProviderSettings): https.Agent
     },
     verify,
   );
+  return { strategy, agent };
+}
+
+/** Mounts the login routes of passport-agilecrm on `app`; returns the agent used for Agile CRM. */
+export function mountOurs(app: Express, settings: ProviderSettings): https.Agent {
+  const { strategy, agent } = createOursStrategy(settings);
   mountPassport(app, strategy);
   return agent;
 }
