@@ -26,10 +26,11 @@ export class CallbackURL {
   #lastResolved = '';
 
   constructor(url: string | undefined, trustProxy: boolean) {
-    this.#url = url === '' ? undefined : url;
+    const configured = url === '' ? undefined : url;
+    this.#url = configured;
     this.#trustProxy = trustProxy;
-    this.#relative = url !== undefined && url !== '' && isRelative(url);
-    this.#originOnly = this.#relative && url !== undefined && url.startsWith('/');
+    this.#relative = configured !== undefined && isRelative(configured);
+    this.#originOnly = this.#relative && configured?.startsWith('/') === true;
   }
 
   /** The absolute callback URL for `req`, or `undefined` when none is configured. */
