@@ -18,7 +18,7 @@ export function mountPassport(app: Express, strategy: Strategy & { name: string 
   authenticator.use(strategy);
   authenticator.serializeUser((user, done) => done(null, (user as BenchUser).id));
   authenticator.deserializeUser((id: string, done) => done(null, { id }));
-  app.use(authenticator.initialize());
+  // As the README's quick start: passport 0.6 and later need no initialize() middleware.
   app.use(authenticator.session());
   app.get('/login', authenticator.authenticate(strategy.name));
   app.get(
