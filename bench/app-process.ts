@@ -4,7 +4,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import type { VariantName } from './config';
-import { ENV_SETTINGS, ENV_VARIANT, type Command, type Reply } from './protocol';
+import type { Hosting } from './hosting';
+import { ENV_HOSTING, ENV_SETTINGS, ENV_VARIANT, type Command, type Reply } from './protocol';
 import type { ProviderSettings } from './variants/settings';
 
 /** Counters read from the app process. */
@@ -35,10 +36,19 @@ export class AppProcess {
   }
 
   /** Forks `app.ts` for `variant` (through tsx, with `--expose-gc`) and waits until it listens. */
-  static start(variant: VariantName, settings: ProviderSettings): Promise<AppProcess> {
+  static start(
+    variant: VariantName,
+    settings: ProviderSettings,
+    hosting: Hosting,
+  ): Promise<AppProcess> {
     const child = fork(path.join(__dirname, 'app.ts'), [], {
       execArgv: ['--import', 'tsx', '--expose-gc', ...profileFlags(variant)],
-      env: { ...process.env, [ENV_VARIANT]: variant, [ENV_SETTINGS]: JSON.stringify(settings) },
+      env: {
+        ...process.env,
+        [ENV_VARIANT]: variant,
+        [ENV_SETTINGS]: JSON.stringify(settings),
+        [ENV_HOSTING]: hosting,
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     return new Promise((resolve, reject) => {

@@ -4,7 +4,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
-import { ENV_SETTINGS, ENV_VARIANT, type Command, type Reply } from './protocol';
+import { createAppServer, HOSTINGS } from './hosting';
+import { ENV_HOSTING, ENV_SETTINGS, ENV_VARIANT, type Command, type Reply } from './protocol';
 import { createVariantApp } from './variant-app';
 import type { ProviderSettings } from './variants/settings';
 
@@ -24,6 +25,8 @@ const settings = JSON.parse(process.env[ENV_SETTINGS] ?? '{}') as ProviderSettin
 if (variant !== 'ours' && variant !== 'baseline' && variant !== 'limit') {
   throw new Error(`unknown variant "${String(variant)}"`);
 }
+const hosting = HOSTINGS.find((name) => name === process.env[ENV_HOSTING]);
+if (hosting === undefined) throw new Error(`unknown hosting "${String(process.env[ENV_HOSTING])}"`);
 const { app, providerAgent } = createVariantApp(variant, settings);
 
 function reply(message: Reply): void {
@@ -37,7 +40,7 @@ function collectGarbage(): void {
   global.gc();
 }
 
-const server = app.listen(0, '127.0.0.1', () => {
+const server = createAppServer(app, hosting).listen(0, '127.0.0.1', () => {
   reply({ type: 'ready', port: (server.address() as AddressInfo).port });
 });
 // The driver's connections idle while other variants run; keep them open between rounds.

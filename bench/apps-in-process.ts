@@ -1,12 +1,13 @@
 /**
  * Complete logins through the ours and baseline apps (Express, express-session, passport and the
- * strategy, as the bench runs them) with both apps, the driver and a local provider in one
- * process. Against the bench's one process per app, this shows the apps' own difference without
- * the other processes' load: everything else in a login is identical for the two.
+ * strategy, served the bench's default way) with both apps, the driver and a local provider in
+ * one process. Against the bench's one process per app, this shows the apps' own difference
+ * without the other processes' load: everything else in a login is identical for the two.
  */
 import type { AddressInfo } from 'node:net';
 import type { VariantName } from './config';
 import { LoginDriver } from './driver';
+import { createAppServer, HOSTINGS } from './hosting';
 import { startLocalProvider, type LoginPair } from './local-provider';
 import { createVariantApp } from './variant-app';
 import type { ProviderSettings } from './variants/settings';
@@ -22,7 +23,7 @@ function approve(authorizationURL: string): string {
 
 async function serve(variant: VariantName, settings: ProviderSettings) {
   const { app, providerAgent } = createVariantApp(variant, settings);
-  const server = app.listen(0, '127.0.0.1');
+  const server = createAppServer(app, HOSTINGS[0]!).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const driver = new LoginDriver(
     `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -1,6 +1,7 @@
 /**
  * Run sizes, read from the environment so a quick smoke run and a full run share one code path.
  */
+import { HOSTINGS, type Hosting } from './hosting';
 
 /** How much work one bench run does. */
 export interface BenchConfig {
@@ -24,6 +25,8 @@ export interface BenchConfig {
   coldRuns: number;
   /** Variants to run, in round order. */
   variants: VariantName[];
+  /** How the apps are served (see hosting.ts). */
+  hosting: Hosting;
 }
 
 /** The three apps compared. */
@@ -31,7 +34,7 @@ export type VariantName = 'ours' | 'baseline' | 'limit';
 
 const ALL_VARIANTS: VariantName[] = ['ours', 'baseline', 'limit'];
 
-const FULL: Omit<BenchConfig, 'variants'> = {
+const FULL: Omit<BenchConfig, 'variants' | 'hosting'> = {
   // Many short rounds, and within a round the apps take turns (login by login at concurrency 1,
   // 150 logins at a time at concurrency 16), so every app meets the same bursts of outside load.
   // When each app ran its 300 logins at concurrency 16 in one go (under half a second), one
@@ -48,7 +51,7 @@ const FULL: Omit<BenchConfig, 'variants'> = {
   coldRuns: 20,
 };
 
-const QUICK: Omit<BenchConfig, 'variants'> = {
+const QUICK: Omit<BenchConfig, 'variants' | 'hosting'> = {
   rounds: 2,
   loginsC1: 50,
   loginsC16: 160,
@@ -74,6 +77,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     heapLogins: positive(env, 'BENCH_HEAP_LOGINS', base.heapLogins),
     coldRuns: positive(env, 'BENCH_COLD_RUNS', base.coldRuns),
     variants: variants(env['BENCH_VARIANTS']),
+    hosting: hosting(env['BENCH_HOSTING']),
   };
 }
 
@@ -98,4 +102,13 @@ function variants(raw: string | undefined): VariantName[] {
     }
   }
   return names as VariantName[];
+}
+
+function hosting(raw: string | undefined): Hosting {
+  if (raw === undefined || raw === '') return HOSTINGS[0]!;
+  const found = HOSTINGS.find((name) => name === raw);
+  if (found === undefined) {
+    throw new TypeError(`BENCH_HOSTING: unknown hosting "${raw}" (use ${HOSTINGS.join(' or ')})`);
+  }
+  return found;
 }

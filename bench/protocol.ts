@@ -18,3 +18,4 @@ export type Reply =
 /** Environment variables carrying the app's configuration. */
 export const ENV_VARIANT = 'BENCH_APP_VARIANT';
 export const ENV_SETTINGS = 'BENCH_APP_SETTINGS';
+export const ENV_HOSTING = 'BENCH_APP_HOSTING';

@@ -14,6 +14,7 @@ import { makeCertificate } from './cert';
 import { measureColdStart } from './cold-start';
 import { readConfig, type BenchConfig, type VariantName } from './config';
 import { LoginDriver } from './driver';
+import { HOSTING_LABELS } from './hosting';
 import { describeMachine } from './machine';
 import { measureInSlices, measureTakingTurns } from './measure';
 import {
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
   const contenders: Contender[] = [];
   try {
     for (const name of config.variants) {
-      const app = await AppProcess.start(name, settings);
+      const app = await AppProcess.start(name, settings, config.hosting);
       contenders.push({
         name,
         app,
@@ -149,7 +150,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\n${formatTable(result)}\n\n` +
         `Machine: ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}, ${machine.platform}. ` +
-        `${config.rounds} alternating rounds; ratios are per round (min / median / max).\n\n` +
+        `${config.rounds} alternating rounds; ratios are per round (min / median / max). ` +
+        `Apps served ${HOSTING_LABELS[config.hosting]} (BENCH_HOSTING=${config.hosting}).\n\n` +
         `${formatTargets(result.targets)}\n\n` +
         `Result: ${path.relative(process.cwd(), file)} (${result.durationSeconds.toFixed(0)} s)\n`,
     );
