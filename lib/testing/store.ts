@@ -55,6 +55,8 @@ export class AuthorizationStore {
   readonly #grants = new Map<string, Grant>();
   readonly #accessTokens = new Map<string, { grantID: string; expiresAt: number }>();
   readonly #refreshTokens = new Map<string, string>();
+  /** Each grant's tokens, so ending a grant touches its own tokens rather than every token. */
+  readonly #tokensOfGrant = new Map<string, { access: Set<string>; refresh: Set<string> }>();
 
   constructor(
     private readonly accessTokenTTLms: number,
@@ -102,6 +104,7 @@ export class AuthorizationStore {
       scope: record.scope,
     };
     this.#grants.set(grant.id, grant);
+    this.#tokensOfGrant.set(grant.id, { access: new Set(), refresh: new Set() });
     record.grantID = grant.id;
     return { grant, tokens: this.#issue(grant.id) };
   }
@@ -115,6 +118,7 @@ export class AuthorizationStore {
   /** Rotation: the old refresh token stops working and a new pair is issued. */
   rotate(refreshToken: string, grant: Grant): IssuedTokens {
     this.#refreshTokens.delete(refreshToken);
+    this.#tokensOfGrant.get(grant.id)?.refresh.delete(refreshToken);
     return this.#issue(grant.id);
   }
 
@@ -135,19 +139,23 @@ export class AuthorizationStore {
    * RFC 7009: an access token ends alone; a refresh token ends with its grant's access tokens.
    */
   revoke(token: string): void {
-    if (this.#accessTokens.delete(token)) return;
+    const access = this.#accessTokens.get(token);
+    if (access !== undefined) {
+      this.#forgetAccessToken(token, access.grantID);
+      return;
+    }
     const grantID = this.#refreshTokens.get(token);
     if (grantID !== undefined) this.revokeGrant(grantID);
   }
 
   /** Ends every token of a grant (also used when a code is replayed, RFC 6749 section 4.1.2). */
   revokeGrant(grantID: string): void {
-    for (const [token, entry] of this.#accessTokens) {
-      if (entry.grantID === grantID) this.#accessTokens.delete(token);
+    const tokens = this.#tokensOfGrant.get(grantID);
+    if (tokens !== undefined) {
+      for (const token of tokens.access) this.#accessTokens.delete(token);
+      for (const token of tokens.refresh) this.#refreshTokens.delete(token);
     }
-    for (const [token, owner] of this.#refreshTokens) {
-      if (owner === grantID) this.#refreshTokens.delete(token);
-    }
+    this.#tokensOfGrant.delete(grantID);
     this.#grants.delete(grantID);
   }
 
@@ -162,7 +170,15 @@ export class AuthorizationStore {
     const refreshToken = randomToken(TOKEN_BYTES);
     this.#accessTokens.set(accessToken, { grantID, expiresAt: Date.now() + this.accessTokenTTLms });
     this.#refreshTokens.set(refreshToken, grantID);
+    const tokens = this.#tokensOfGrant.get(grantID);
+    tokens?.access.add(accessToken);
+    tokens?.refresh.add(refreshToken);
     return { accessToken, refreshToken };
+  }
+
+  #forgetAccessToken(token: string, grantID: string): void {
+    this.#accessTokens.delete(token);
+    this.#tokensOfGrant.get(grantID)?.access.delete(token);
   }
 
   /**
@@ -174,7 +190,7 @@ export class AuthorizationStore {
     const now = Date.now();
     for (const [token, entry] of this.#accessTokens) {
       if (entry.expiresAt > now) break;
-      this.#accessTokens.delete(token);
+      this.#forgetAccessToken(token, entry.grantID);
     }
   }
 }
