@@ -72,7 +72,10 @@ interface Target {
   hostname: string;
   port: number | undefined;
   path: string;
-  auth: string | undefined;
+  /** The Host header, as Node would write it for these options. */
+  host: string;
+  /** The Authorization header for credentials in the URL, as Node would write it. */
+  basicAuth: string | undefined;
   /** Origin and path, without query or credentials: what error messages may name. */
   where: string;
 }
@@ -95,6 +98,10 @@ function targetOf(url: string): Target {
 /** The request options Node's urlToHttpOptions would make from `url`, made once per URL. */
 function parseTarget(url: URL): Target {
   const secure = url.protocol === 'https:';
+  const auth =
+    url.username === '' && url.password === ''
+      ? undefined
+      : `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
   return {
     client: secure ? https : http,
     defaultAgent: secure ? keepAliveAgents['https:'] : keepAliveAgents['http:'],
@@ -103,10 +110,9 @@ function parseTarget(url: URL): Target {
     hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
     port: url.port === '' ? undefined : Number(url.port),
     path: url.pathname + url.search,
-    auth:
-      url.username === '' && url.password === ''
-        ? undefined
-        : `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
+    // URL.host already brackets an IPv6 literal and leaves out the scheme's default port.
+    host: url.host,
+    basicAuth: auth === undefined ? undefined : `Basic ${Buffer.from(auth).toString('base64')}`,
     where: `${url.origin}${url.pathname}`,
   };
 }
@@ -188,9 +194,6 @@ function attempt(
       Math.min(MAX_TIMER_MS, Math.max(0, deadline - Date.now())),
     );
 
-    // Set on the request rather than on a copy of the caller's headers.
-    if (request.body !== undefined)
-      req.setHeader('content-length', Buffer.byteLength(request.body));
     req.end(request.body);
   });
 }
@@ -205,12 +208,28 @@ function requestOptions(target: Target, request: HttpRequest): https.RequestOpti
     hostname: target.hostname,
     path: target.path,
     method: request.method,
-    headers: request.headers,
+    headers: headerList(target, request),
     agent: request.agent ?? target.defaultAgent,
   };
   if (target.port !== undefined) options.port = target.port;
-  if (target.auth !== undefined) options.auth = target.auth;
   return options;
+}
+
+/**
+ * Every header of the request as one flat name, value list. Node writes such a list out as it
+ * is (still checking each name and value) instead of setting the headers one by one and looking
+ * up Host and Authorization, so the headers it would add itself are added here.
+ */
+function headerList(target: Target, request: HttpRequest): string[] {
+  const list = ['host', target.host];
+  for (const [name, value] of Object.entries(request.headers)) list.push(name, value);
+  if (request.body !== undefined) {
+    list.push('content-length', String(Buffer.byteLength(request.body)));
+  }
+  if (target.basicAuth !== undefined && request.headers['authorization'] === undefined) {
+    list.push('authorization', target.basicAuth);
+  }
+  return list;
 }
 
 function tooLarge(request: HttpRequest, where: string): AgileCRMRequestError {
