@@ -40,6 +40,7 @@ export function checkTimeout(value: unknown, owner: string): number {
 export interface HttpRequest {
   method: string;
   url: string;
+  /** Lower-case names. The transport adds Host, Content-Length and the URL's credentials. */
   headers: Record<string, string>;
   body?: string;
   /** Total time allowed, from sending to the last byte of the body, in milliseconds. */
