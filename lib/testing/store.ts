@@ -52,11 +52,14 @@ const CONSENT_TTL_MS = 10 * 60 * 1000;
 export class AuthorizationStore {
   readonly #consents = new Map<string, { request: AuthorizationRequest; expiresAt: number }>();
   readonly #codes = new Map<string, CodeRecord>();
-  readonly #grants = new Map<string, Grant>();
+  /**
+   * Live grants with their current refresh token. A token counts only while its grant is here,
+   * so ending a grant ends all its tokens at once, without looking for them; its access tokens
+   * are forgotten when they expire, like any other.
+   */
+  readonly #grants = new Map<string, { grant: Grant; refreshToken: string }>();
   readonly #accessTokens = new Map<string, { grantID: string; expiresAt: number }>();
   readonly #refreshTokens = new Map<string, string>();
-  /** Each grant's tokens, so ending a grant touches its own tokens rather than every token. */
-  readonly #tokensOfGrant = new Map<string, { access: Set<string>; refresh: Set<string> }>();
 
   constructor(
     private readonly accessTokenTTLms: number,
@@ -103,59 +106,54 @@ export class AuthorizationStore {
       userID: record.userID,
       scope: record.scope,
     };
-    this.#grants.set(grant.id, grant);
-    this.#tokensOfGrant.set(grant.id, { access: new Set(), refresh: new Set() });
+    const tokens = this.#issue(grant.id);
+    this.#grants.set(grant.id, { grant, refreshToken: tokens.refreshToken });
     record.grantID = grant.id;
-    return { grant, tokens: this.#issue(grant.id) };
+    return { grant, tokens };
   }
 
   /** The grant a refresh token belongs to. */
   findRefreshGrant(refreshToken: string): Grant | undefined {
     const grantID = this.#refreshTokens.get(refreshToken);
-    return grantID === undefined ? undefined : this.#grants.get(grantID);
+    return grantID === undefined ? undefined : this.#grants.get(grantID)?.grant;
   }
 
   /** Rotation: the old refresh token stops working and a new pair is issued. */
   rotate(refreshToken: string, grant: Grant): IssuedTokens {
     this.#refreshTokens.delete(refreshToken);
-    this.#tokensOfGrant.get(grant.id)?.refresh.delete(refreshToken);
-    return this.#issue(grant.id);
+    const tokens = this.#issue(grant.id);
+    const live = this.#grants.get(grant.id);
+    if (live !== undefined) live.refreshToken = tokens.refreshToken;
+    return tokens;
   }
 
   /** The grant of a live (known, unexpired) access token. */
   findAccessGrant(accessToken: string): Grant | undefined {
     const entry = this.#accessTokens.get(accessToken);
     if (entry === undefined || entry.expiresAt <= Date.now()) return undefined;
-    return this.#grants.get(entry.grantID);
+    return this.#grants.get(entry.grantID)?.grant;
   }
 
   /** The grant a known token (access, expired or not, or refresh) belongs to. */
   tokenGrant(token: string): Grant | undefined {
     const grantID = this.#accessTokens.get(token)?.grantID ?? this.#refreshTokens.get(token);
-    return grantID === undefined ? undefined : this.#grants.get(grantID);
+    return grantID === undefined ? undefined : this.#grants.get(grantID)?.grant;
   }
 
   /**
    * RFC 7009: an access token ends alone; a refresh token ends with its grant's access tokens.
    */
   revoke(token: string): void {
-    const access = this.#accessTokens.get(token);
-    if (access !== undefined) {
-      this.#forgetAccessToken(token, access.grantID);
-      return;
-    }
+    if (this.#accessTokens.delete(token)) return;
     const grantID = this.#refreshTokens.get(token);
     if (grantID !== undefined) this.revokeGrant(grantID);
   }
 
   /** Ends every token of a grant (also used when a code is replayed, RFC 6749 section 4.1.2). */
   revokeGrant(grantID: string): void {
-    const tokens = this.#tokensOfGrant.get(grantID);
-    if (tokens !== undefined) {
-      for (const token of tokens.access) this.#accessTokens.delete(token);
-      for (const token of tokens.refresh) this.#refreshTokens.delete(token);
-    }
-    this.#tokensOfGrant.delete(grantID);
+    const live = this.#grants.get(grantID);
+    if (live === undefined) return;
+    this.#refreshTokens.delete(live.refreshToken);
     this.#grants.delete(grantID);
   }
 
@@ -170,15 +168,7 @@ export class AuthorizationStore {
     const refreshToken = randomToken(TOKEN_BYTES);
     this.#accessTokens.set(accessToken, { grantID, expiresAt: Date.now() + this.accessTokenTTLms });
     this.#refreshTokens.set(refreshToken, grantID);
-    const tokens = this.#tokensOfGrant.get(grantID);
-    tokens?.access.add(accessToken);
-    tokens?.refresh.add(refreshToken);
     return { accessToken, refreshToken };
-  }
-
-  #forgetAccessToken(token: string, grantID: string): void {
-    this.#accessTokens.delete(token);
-    this.#tokensOfGrant.get(grantID)?.access.delete(token);
   }
 
   /**
@@ -190,7 +180,7 @@ export class AuthorizationStore {
     const now = Date.now();
     for (const [token, entry] of this.#accessTokens) {
       if (entry.expiresAt > now) break;
-      this.#forgetAccessToken(token, entry.grantID);
+      this.#accessTokens.delete(token);
     }
   }
 }
