@@ -2,7 +2,7 @@
  * Requests to the OAuth token and revocation endpoints (RFC 6749 section 4.1.3 and 6, RFC 7009).
  */
 import type { Agent } from 'node:http';
-import { stringify } from 'node:querystring';
+import { escape, stringify } from 'node:querystring';
 import { TokenError } from 'passport-oauth2';
 import { AgileCRMResponseError } from './errors';
 import { isRecord, parseJSONExact } from './json';
@@ -112,26 +112,40 @@ function formPost(
     accept: 'application/json',
     'content-type': 'application/x-www-form-urlencoded',
   };
-  let form: Record<string, string> = params;
+  let body: string;
   if (client.clientAuthentication === 'client_secret_basic') {
     // RFC 6749 section 2.3.1: form-encode each part before joining them with ':'.
     const user = encodeURIComponent(client.clientID);
     const pass = encodeURIComponent(client.clientSecret);
     headers['authorization'] = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    body = stringify(params);
   } else {
-    form = { ...params, client_id: client.clientID, client_secret: client.clientSecret };
+    body = formWithCredentials(params, client);
   }
   return {
     method: 'POST',
     url,
     headers,
-    // querystring writes the same form as URLSearchParams (a space as %20 rather than +) in
-    // half the time.
-    body: stringify(form),
+    body,
     timeout: client.timeout,
     label,
     ...(client.agent ? { agent: client.agent } : {}),
   };
+}
+
+/**
+ * `params` and the client's credentials as one form. querystring writes the same form as
+ * URLSearchParams (a space as %20 rather than +) in half the time, and appending the credentials
+ * to it costs a third of spreading `params` into a new object first.
+ */
+function formWithCredentials(params: Record<string, string>, client: ClientSettings): string {
+  // Parameters from a subclass's tokenParams may name the credentials; the client's own win.
+  if ('client_id' in params || 'client_secret' in params) {
+    return stringify({ ...params, client_id: client.clientID, client_secret: client.clientSecret });
+  }
+  const credentials = `client_id=${escape(client.clientID)}&client_secret=${escape(client.clientSecret)}`;
+  const form = stringify(params);
+  return form === '' ? credentials : `${form}&${credentials}`;
 }
 
 function toTokenSet(body: Record<string, unknown>, accessToken: string): TokenSet {

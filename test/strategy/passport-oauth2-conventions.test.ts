@@ -29,7 +29,7 @@ class WithHooks extends Strategy {
   }
 
   override tokenParams(): object {
-    return { audience: 'crm', grant_type: 'password' };
+    return { audience: 'crm', grant_type: 'password', client_id: 'from-hook' };
   }
 }
 
@@ -80,6 +80,8 @@ describe('passport-oauth2 conventions', () => {
     const form = token.seen[0]!.form;
     expect(form.get('audience')).to.equal('crm');
     expect(form.getAll('grant_type')).to.deep.equal(['authorization_code']);
+    expect(form.getAll('client_id')).to.deep.equal([CLIENT_ID]);
+    expect(form.getAll('client_secret')).to.deep.equal([CLIENT_SECRET]);
   });
 
   it("calls a subclass's userProfile, which may call the strategy's own", async () => {
