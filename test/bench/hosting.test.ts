@@ -134,29 +134,22 @@ describe('bench hosting', () => {
     });
   }
 
-  it('classes: two requests at the same point of the chain share one hidden class', async () => {
-    const { port, agent, bothHeld, close } = await serve('classes');
-    try {
-      await Promise.all([
-        call(port, agent, { path: '/hold' }),
-        call(port, agent, { path: '/hold' }),
-      ]);
-      expect(await bothHeld).to.equal(true);
-    } finally {
-      await close();
-    }
-  });
-
-  it('listen: each request gets a hidden class of its own (what classes avoids)', async () => {
-    const { port, agent, bothHeld, close } = await serve('listen');
-    try {
-      await Promise.all([
-        call(port, agent, { path: '/hold' }),
-        call(port, agent, { path: '/hold' }),
-      ]);
-      expect(await bothHeld).to.equal(false);
-    } finally {
-      await close();
-    }
-  });
+  const hiddenClasses: Array<[Hosting, boolean, string]> = [
+    ['classes', true, 'two requests at the same point of the chain share one hidden class'],
+    ['listen', false, 'each request gets a hidden class of its own (what classes avoids)'],
+  ];
+  for (const [hosting, shared, title] of hiddenClasses) {
+    it(`${hosting}: ${title}`, async () => {
+      const { port, agent, bothHeld, close } = await serve(hosting);
+      try {
+        await Promise.all([
+          call(port, agent, { path: '/hold' }),
+          call(port, agent, { path: '/hold' }),
+        ]);
+        expect(await bothHeld).to.equal(shared);
+      } finally {
+        await close();
+      }
+    });
+  }
 });
