@@ -148,132 +148,127 @@ describe('transport', () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }
     });
-  });
 
-  describe('request head', () => {
-    before(() => nock.restore());
-    after(() => {
-      if (!nock.isActive()) nock.activate();
-    });
-
-    /** A TCP server that records each request's head and answers 200 with an empty body. */
-    async function headRecorder(host: string) {
-      const heads: string[] = [];
-      const server = net.createServer((socket) => {
-        let text = '';
-        socket.on('data', (chunk: Buffer) => {
-          text += chunk.toString('latin1');
-          const end = text.indexOf('\r\n\r\n');
-          if (end === -1) return;
-          heads.push(text.slice(0, end));
-          text = '';
-          socket.write('HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n');
+    describe('request head', () => {
+      /** A TCP server that records each request's head and answers 200 with an empty body. */
+      async function headRecorder(host: string) {
+        const heads: string[] = [];
+        const server = net.createServer((socket) => {
+          let text = '';
+          socket.on('data', (chunk: Buffer) => {
+            text += chunk.toString('latin1');
+            const end = text.indexOf('\r\n\r\n');
+            if (end === -1) return;
+            heads.push(text.slice(0, end));
+            text = '';
+            socket.write('HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n');
+          });
         });
-      });
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, host, resolve);
-      });
-      const { port } = server.address() as AddressInfo;
-      const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
-      return { heads, port, server, close };
-    }
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(0, host, resolve);
+        });
+        const { port } = server.address() as AddressInfo;
+        const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+        return { heads, port, server, close };
+      }
 
-    /** The head Node writes for the same request given as a URL and a header object. */
-    function nodeRequest(
-      url: string,
-      method: string,
-      headers: Record<string, string>,
-      body?: string,
-    ) {
-      const target = new URL(url);
-      return new Promise<void>((resolve, reject) => {
-        const req = http.request(
-          target,
-          {
-            method,
-            agent: keepAlive,
-            headers:
-              body === undefined
-                ? headers
-                : { ...headers, 'content-length': Buffer.byteLength(body) },
-          },
-          (res) => res.resume().on('end', resolve),
-        );
-        req.on('error', reject);
-        req.end(body);
-      });
-    }
-
-    /** Request line, then header lines with lower-case names, sorted: the order may differ. */
-    function normalized(head: string): string[] {
-      const [line, ...headers] = head.split('\r\n');
-      const lines = headers.map((h) => {
-        const colon = h.indexOf(':');
-        return `${h.slice(0, colon).toLowerCase()}:${h.slice(colon + 1)}`;
-      });
-      return [line!, ...lines.sort()];
-    }
-
-    const keepAlive = new http.Agent({ keepAlive: true });
-
-    for (const loopback of ['127.0.0.1', '::1']) {
-      it(`writes the head Node writes for the same options (${loopback})`, async function () {
-        let recorder: Awaited<ReturnType<typeof headRecorder>>;
-        try {
-          recorder = await headRecorder(loopback);
-        } catch {
-          this.skip();
-        }
-        const origin = `http://${loopback.includes(':') ? `[${loopback}]` : loopback}:${recorder.port}`;
-        const cases: Array<[string, string, Record<string, string>, string | undefined]> = [
-          [
-            'GET',
-            `${origin}/dev/api/users/current-user?x=1`,
-            { accept: 'application/json', authorization: 'Bearer t' },
-            undefined,
-          ],
-          [
-            'POST',
-            `${origin}/oauth/token`,
-            { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-            'a=h%C3%A9llo&b=%E2%82%AC',
-          ],
-          ['POST', `${origin}/oauth/token`, { 'content-type': 'text/plain' }, 'héllo €'],
-          [
-            'GET',
-            `http://a%40b.test:k%3Ay@${origin.slice(7)}/me`,
-            { accept: 'application/json' },
-            undefined,
-          ],
-          [
-            'GET',
-            `http://user:pass@${origin.slice(7)}/me`,
-            { authorization: 'Bearer wins' },
-            undefined,
-          ],
-        ];
-        try {
-          for (const [method, url, headers, body] of cases) {
-            await nodeRequest(url, method, headers, body);
-            await send({
+      /** The head Node writes for the same request given as a URL and a header object. */
+      function nodeRequest(
+        url: string,
+        method: string,
+        headers: Record<string, string>,
+        body?: string,
+      ) {
+        const target = new URL(url);
+        return new Promise<void>((resolve, reject) => {
+          const req = http.request(
+            target,
+            {
               method,
-              url,
-              headers,
-              body,
-              timeout: 5000,
-              label: 'test',
               agent: keepAlive,
-            });
-            const [expected, actual] = recorder.heads.splice(0, 2);
-            expect(normalized(actual!), `${method} ${url}`).to.deep.equal(normalized(expected!));
+              headers:
+                body === undefined
+                  ? headers
+                  : { ...headers, 'content-length': Buffer.byteLength(body) },
+            },
+            (res) => res.resume().on('end', resolve),
+          );
+          req.on('error', reject);
+          req.end(body);
+        });
+      }
+
+      /** Request line, then header lines with lower-case names, sorted: the order may differ. */
+      function normalized(head: string): string[] {
+        const [line, ...headers] = head.split('\r\n');
+        const lines = headers.map((h) => {
+          const colon = h.indexOf(':');
+          return `${h.slice(0, colon).toLowerCase()}:${h.slice(colon + 1)}`;
+        });
+        return [line!, ...lines.sort()];
+      }
+
+      const keepAlive = new http.Agent({ keepAlive: true });
+
+      for (const loopback of ['127.0.0.1', '::1']) {
+        it(`writes the head Node writes for the same options (${loopback})`, async function () {
+          let recorder: Awaited<ReturnType<typeof headRecorder>>;
+          try {
+            recorder = await headRecorder(loopback);
+          } catch {
+            this.skip();
           }
-        } finally {
-          keepAlive.destroy();
-          await recorder.close();
-        }
-      });
-    }
+          const origin = `http://${loopback.includes(':') ? `[${loopback}]` : loopback}:${recorder.port}`;
+          const cases: Array<[string, string, Record<string, string>, string | undefined]> = [
+            [
+              'GET',
+              `${origin}/dev/api/users/current-user?x=1`,
+              { accept: 'application/json', authorization: 'Bearer t' },
+              undefined,
+            ],
+            [
+              'POST',
+              `${origin}/oauth/token`,
+              { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+              'a=h%C3%A9llo&b=%E2%82%AC',
+            ],
+            ['POST', `${origin}/oauth/token`, { 'content-type': 'text/plain' }, 'héllo €'],
+            [
+              'GET',
+              `http://a%40b.test:k%3Ay@${origin.slice(7)}/me`,
+              { accept: 'application/json' },
+              undefined,
+            ],
+            [
+              'GET',
+              `http://user:pass@${origin.slice(7)}/me`,
+              { authorization: 'Bearer wins' },
+              undefined,
+            ],
+          ];
+          try {
+            for (const [method, url, headers, body] of cases) {
+              await nodeRequest(url, method, headers, body);
+              await send({
+                method,
+                url,
+                headers,
+                body,
+                timeout: 5000,
+                label: 'test',
+                agent: keepAlive,
+              });
+              const [expected, actual] = recorder.heads.splice(0, 2);
+              expect(normalized(actual!), `${method} ${url}`).to.deep.equal(normalized(expected!));
+            }
+          } finally {
+            keepAlive.destroy();
+            await recorder.close();
+          }
+        });
+      }
+    });
   });
 
   it('throws a TypeError for a URL that does not parse, every time', () => {
