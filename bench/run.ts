@@ -165,9 +165,9 @@ async function main(): Promise<void> {
 /**
  * One round of every variant. Each app first drops its provider connections (some would
  * otherwise be closed while idle between rounds, for example by Node's global agent after 5 s,
- * and count as new ones) and reopens them with unmeasured logins, ending with one burst of callbacks at full concurrency so
- * the pool is at its largest. Then the measured phases: at high concurrency in slices taking
- * turns, then at concurrency 1 taking turns login by login.
+ * and count as new ones) and reopens them with unmeasured logins, ending with one burst of
+ * callbacks at full concurrency so the pool is at its largest. Then the measured phases: at high
+ * concurrency in slices taking turns, then at concurrency 1 taking turns login by login.
  */
 async function measureRound(
   contenders: readonly Contender[],
