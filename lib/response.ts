@@ -1,13 +1,14 @@
 /**
  * Turning Agile CRM's HTTP responses into values or typed errors.
  */
+import { printable, truncate } from './display-text';
 import { AgileCRMAPIError, AgileCRMResponseError } from './errors';
 import { isRecord, parseJSONExact } from './json';
-import { redactJSON } from './redact';
+import { redact, redactJSON } from './redact';
 import type { HttpResponse } from './transport';
 
 /** Longest piece of Agile CRM's own error text copied into a message. */
-const MAX_MESSAGE_LENGTH = 300;
+export const MAX_QUOTED_LENGTH = 300;
 
 /** True for 2xx statuses. */
 export function isSuccess(status: number): boolean {
@@ -17,8 +18,9 @@ export function isSuccess(status: number): boolean {
 /**
  * Builds the error for a non-2xx response, quoting Agile CRM's `"exception message"` (or an
  * OAuth `error_description`) when the body is JSON. HTML and XML error pages are not quoted.
- * `secrets` (what the request sent: client secret, tokens, API key) are cut out of the quoted
- * text and of the body kept as `cause`, in case the server echoed them.
+ * `secrets` (what the request sent: client secret, tokens, API key), in every form they were
+ * sent in, are cut out of the quoted text and of the body kept as `cause`, in case the server
+ * echoed them.
  */
 export function apiError(
   response: HttpResponse,
@@ -26,7 +28,8 @@ export function apiError(
   secrets: readonly (string | undefined)[] = [],
 ): AgileCRMAPIError {
   const body = redactJSON(tryParse(response.body), secrets);
-  const detail = errorText(body);
+  const text = errorText(body);
+  const detail = text === undefined ? undefined : quoteServerText(text, secrets);
   const message = detail
     ? `Agile CRM ${label} failed with HTTP ${response.status}: ${detail}`
     : `Agile CRM ${label} failed with HTTP ${response.status}`;
@@ -34,6 +37,15 @@ export function apiError(
     body: body ?? undefined,
     retryAfter: retryAfterSeconds(response.headers['retry-after']),
   });
+}
+
+/**
+ * Text a server sent, fit to quote in an error message: printable, without any sent form of
+ * `secrets`, and at most {@link MAX_QUOTED_LENGTH} characters. Redaction runs after control
+ * characters are removed, since removing them can join the pieces of a secret back together.
+ */
+export function quoteServerText(text: string, secrets: readonly (string | undefined)[]): string {
+  return truncate(redact(printable(text), secrets), MAX_QUOTED_LENGTH);
 }
 
 /**
@@ -71,10 +83,7 @@ function errorText(body: unknown): string | undefined {
   const text = candidates.find(
     (value): value is string => typeof value === 'string' && value.trim() !== '',
   );
-  if (text === undefined) return undefined;
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return clean.length > MAX_MESSAGE_LENGTH ? `${clean.slice(0, MAX_MESSAGE_LENGTH)}…` : clean;
+  return text;
 }
 
 function retryAfterSeconds(header: string | string[] | undefined): number | undefined {

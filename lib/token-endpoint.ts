@@ -6,8 +6,8 @@ import { escape, stringify } from 'node:querystring';
 import { TokenError } from 'passport-oauth2';
 import { AgileCRMResponseError } from './errors';
 import { isRecord, parseJSONExact } from './json';
-import { redact } from './redact';
-import { apiError, isSuccess } from './response';
+import { basicCredentialForms } from './redact';
+import { apiError, isSuccess, quoteServerText } from './response';
 import { send } from './transport';
 
 /** How the client proves its identity to the token endpoint. */
@@ -56,17 +56,7 @@ export async function requestToken(
     );
   }
   if (isRecord(body) && typeof body['error'] === 'string') {
-    const secrets = sentSecrets(params, client);
-    const code = redact(body['error'], secrets);
-    throw new TokenError(
-      redact(
-        stringOr(body['error_description'], `Agile CRM token request failed: ${code}`),
-        secrets,
-      ),
-      code,
-      stringOr(body['error_uri'], undefined),
-      isSuccess(response.status) ? 500 : response.status,
-    );
+    throw oauthError(body, response.status, sentSecrets(params, client));
   }
   if (!isSuccess(response.status)) {
     throw apiError(response, 'token request', sentSecrets(params, client));
@@ -92,13 +82,36 @@ export async function revokeToken(
   }
 }
 
-/** What a request to the token or revocation endpoint sent that must never be repeated. */
+/**
+ * An OAuth error body (RFC 6749 section 5.2) as passport-oauth2's `TokenError`. Its description,
+ * code and uri are the server's words, so each is quoted without the secrets the request sent.
+ */
+function oauthError(body: Record<string, unknown>, status: number, secrets: string[]): TokenError {
+  const code = quoteServerText(String(body['error']), secrets);
+  const description = stringOr(body['error_description'], undefined);
+  const uri = stringOr(body['error_uri'], undefined);
+  return new TokenError(
+    description === undefined
+      ? `Agile CRM token request failed: ${code}`
+      : quoteServerText(description, secrets),
+    code,
+    uri === undefined ? undefined : quoteServerText(uri, secrets),
+    isSuccess(status) ? 500 : status,
+  );
+}
+
+/**
+ * What a request to the token or revocation endpoint sent that must never be repeated: the
+ * client secret (also inside the Basic credential), the code and its PKCE verifier, and tokens.
+ */
 function sentSecrets(params: Record<string, string>, client: ClientSettings): string[] {
   return [
     client.clientSecret,
+    ...basicCredentialForms(client.clientID, client.clientSecret),
+    params['code'],
+    params['code_verifier'],
     params['refresh_token'],
     params['token'],
-    params['code_verifier'],
   ].filter((value): value is string => value !== undefined);
 }
 

@@ -13,7 +13,12 @@ function expectClean(text: string): void {
 
 function everyText(err: unknown): string {
   const e = err as Error;
-  return [e.message, String(e.stack), JSON.stringify(e), inspect(e, { depth: 5 })].join('\n');
+  return [
+    e.message,
+    String(e.stack),
+    JSON.stringify(e),
+    inspect(e, { depth: Infinity, showHidden: true }),
+  ].join('\n');
 }
 
 describe('AgileCRMClient: no credential in errors or in the client itself', () => {
@@ -59,6 +64,35 @@ describe('AgileCRMClient: no credential in errors or in the client itself', () =
       });
     }
   }
+
+  it('an API key echoed percent-encoded, form-encoded or inside the Basic credential is hidden', async () => {
+    const apiKey = 'k3y+/=&x y%"!';
+    const echoes = [
+      encodeURIComponent(apiKey),
+      new URLSearchParams({ k: apiKey }).toString().slice(2),
+      Buffer.from(`${EMAIL}:${apiKey}`).toString('base64'),
+    ];
+    nock(AGILE)
+      .get('/dev/api/contacts')
+      .query(true)
+      .reply(400, {
+        status: '400',
+        'exception message': `bad key ${echoes.join(' ')}`,
+        key: echoes,
+      });
+    const client = new AgileCRMClient({ domain: 'acme', email: EMAIL, apiKey });
+
+    const error = await client.listContacts().then(
+      () => expect.fail('expected a rejection'),
+      (err: unknown) => err as Error,
+    );
+
+    expect(error.message).to.equal(
+      'Agile CRM API request (GET /dev/api/contacts) failed with HTTP 400: bad key [redacted] [redacted] [redacted]',
+    );
+    const text = everyText(error);
+    for (const form of [apiKey, ...echoes]) expect(text).not.to.include(form);
+  });
 
   it('JSON.stringify, util.inspect and String of a client show no credential', () => {
     for (const client of [
