@@ -12,6 +12,7 @@ import { isRecord } from './json';
 import { parseUser, type AgileCRMUser } from './profile';
 import { authorizationSecrets } from './redact';
 import { apiError, isSuccess, readJSON } from './response';
+import { isUsableToken } from './token-endpoint';
 import { checkTimeout, send, type HttpResponse } from './transport';
 
 /** Credentials of an OAuth login: the account and its access token. */
@@ -63,7 +64,6 @@ const CURRENT_USER_PATH = '/dev/api/users/current-user';
 const CONTACTS_PATH = '/dev/api/contacts';
 // eslint-disable-next-line no-control-regex
 const UNSAFE_PATH = /[\u0000-\u0020\u007f\\?#]|(^|\/)(\.|%2e){1,2}(\/|$)/i;
-const TOKEN_CHARS = /^[\x21-\x7e]+$/;
 
 /**
  * Calls Agile CRM's REST API for one account. Always asks for JSON, keeps 64-bit ids exact,
@@ -300,7 +300,7 @@ function encodeBody(body: unknown): { body?: string; contentType?: string } {
 }
 
 function checkToken(token: unknown): string {
-  if (typeof token !== 'string' || !TOKEN_CHARS.test(token)) {
+  if (typeof token !== 'string' || !isUsableToken(token)) {
     throw new TypeError('AgileCRMClient accessToken must be a non-empty string of visible ASCII');
   }
   return token;

@@ -10,6 +10,8 @@ import { basicCredentialForms } from './redact';
 import { apiError, isSuccess, quoteServerText } from './response';
 import { send } from './transport';
 
+const TOKEN_CHARS = /^[\x21-\x7e]+$/;
+
 /** How the client proves its identity to the token endpoint. */
 export type ClientAuthentication = 'client_secret_post' | 'client_secret_basic';
 
@@ -67,7 +69,25 @@ export async function requestToken(
       'server_error',
     );
   }
+  for (const name of ['access_token', 'refresh_token']) {
+    const token = body[name];
+    if (typeof token === 'string' && token !== '' && !isUsableToken(token)) {
+      throw new AgileCRMResponseError(
+        `Agile CRM token response has an ${name} that is not visible ASCII (RFC 6750)`,
+        response.status,
+      );
+    }
+  }
   return toTokenSet(body, body['access_token']);
+}
+
+/**
+ * True when `token` can go into an `Authorization: Bearer` header as it is: one or more visible
+ * ASCII characters (RFC 6750's b64token and RFC 6749's token syntax, without the space). CR, LF
+ * and other controls would split the header; a space or non-ASCII would garble it.
+ */
+export function isUsableToken(token: string): boolean {
+  return TOKEN_CHARS.test(token);
 }
 
 /** Revokes `token` at an RFC 7009 endpoint. */
