@@ -3,6 +3,7 @@
  * access token (Bearer) or with the login email and REST API key (HTTP Basic).
  */
 import type { Agent } from 'node:http';
+import { isSafeApiPath } from './api-path';
 import { basicAuthorization, isUsableApiKey, isUsableEmail } from './basic-auth';
 import { parseContactPage, type AgileCRMContact, type AgileCRMContactPage } from './contacts';
 import { expandDomain, requireDomain } from './domain';
@@ -62,8 +63,6 @@ const METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
 const DEFAULT_PAGE_SIZE = 20;
 const CURRENT_USER_PATH = '/dev/api/users/current-user';
 const CONTACTS_PATH = '/dev/api/contacts';
-// eslint-disable-next-line no-control-regex
-const UNSAFE_PATH = /[\u0000-\u0020\u007f\\?#]|(^|\/)(\.|%2e){1,2}(\/|$)/i;
 
 /**
  * Calls Agile CRM's REST API for one account. Always asks for JSON, keeps 64-bit ids exact,
@@ -223,9 +222,9 @@ export class AgileCRMClient {
   }
 
   #url(path: string, query: AgileCRMRequestOptions['query']): URL {
-    if (typeof path !== 'string' || !path.startsWith('/dev/') || UNSAFE_PATH.test(path)) {
+    if (typeof path !== 'string' || !isSafeApiPath(path)) {
       throw new TypeError(
-        'request() path must be an API path starting with /dev/ (no "..", query string or fragment; pass query separately)',
+        'request() path must be an API path starting with /dev/ (no "." or ".." segment, backslash, ";", encoded "/", query string or fragment, even after percent-decoding; pass query separately)',
       );
     }
     const url = new URL(`.${path}`, this.#base);

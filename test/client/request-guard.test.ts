@@ -48,6 +48,25 @@ describe("AgileCRMClient: request() only sends credentials to the account's /dev
     '/dev/api/contacts#x',
     '/dev/api/con tacts',
     '/dev/api/contacts\r\nHost: evil.example',
+    // Traversal a server can still resolve: it decodes %2F or %5C, strips ;parameters, or
+    // decodes twice.
+    '/dev/..%2Fadmin',
+    '/dev/%2e%2e%2fadmin',
+    '/dev/..;/admin',
+    '/dev/..%5Cadmin',
+    '/dev/%252e%252e/x',
+    '/dev/api/%2E%2e/%2E/x',
+    '/dev/api/contacts%2f..%2f..%2foauth',
+    '/dev/api/%25252e%25252E/x',
+    '/dev/api/.%2e/x',
+    '/dev/api/%c0%ae%c0%ae/x',
+    '/dev/api/%u002e%u002e/x',
+    '/dev/api/\uff0e\uff0e/x',
+    '/dev/api/%EF%BC%8E%EF%BC%8E/x',
+    '/dev/api/contacts;jsessionid=1',
+    '/dev/api/contacts%3Bx=1',
+    '/dev/api/..%00/x',
+    '/dev/api/%0d%0aHost:%20evil',
   ];
 
   for (const path of refused) {
@@ -72,6 +91,26 @@ describe("AgileCRMClient: request() only sends credentials to the account's /dev
     expect(error).to.be.instanceOf(TypeError);
     expect(requests).to.equal(0);
   });
+
+  const accepted = [
+    '/dev/api/contacts/search/email/dana%40acme.example',
+    '/dev/api/contacts/5629499534213120123/tags',
+    '/dev/api/tags/Likely%20Buyer',
+    '/dev/api/notes/a.b',
+    '/dev/api/search/100%25',
+    '/dev/api/x/...abc',
+  ];
+
+  for (const path of accepted) {
+    it(`sends ${JSON.stringify(path)} as written`, async () => {
+      nock.cleanAll();
+      const gateway = nock('https://gateway.example').get(`/agile/acme${path}`).reply(200, '{}');
+
+      await client.request('GET', path);
+
+      expect(gateway.isDone()).to.equal(true);
+    });
+  }
 
   it('accepts an ordinary API path, sent under the base path', async () => {
     nock.cleanAll();
