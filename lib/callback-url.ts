@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { parse, resolve } from 'node:url';
+import { isHostAndPort } from './host-header';
 
 /** What the resolution reads from a request; Express's `req` has all of it. */
 export interface CallbackRequest extends Pick<IncomingMessage, 'headers' | 'url' | 'socket'> {
@@ -33,13 +34,15 @@ export class CallbackURL {
     this.#originOnly = this.#relative && configured?.startsWith('/') === true;
   }
 
-  /** The absolute callback URL for `req`, or `undefined` when none is configured. */
+  /**
+   * The absolute callback URL for `req`, or `undefined` when none is configured. Throws a
+   * `TypeError` when a relative one meets a Host or X-Forwarded-* header that is malformed.
+   */
   for(req: CallbackRequest): string | undefined {
     const url = this.#url;
     if (url === undefined || !this.#relative) return url;
     const origin = requestOrigin(req, this.#trustProxy);
-    const path = req.url ?? '';
-    if (!this.#originOnly || !path.startsWith('/')) return resolve(origin + path, url);
+    if (!this.#originOnly) return resolve(origin + requestPath(req), url);
     if (origin !== this.#lastOrigin) {
       this.#lastResolved = resolve(`${origin}/`, url);
       this.#lastOrigin = origin;
@@ -50,7 +53,7 @@ export class CallbackURL {
 
 /** `url` resolved against `req` the same way, without keeping anything. */
 export function resolveCallbackURL(req: CallbackRequest, url: string, trustProxy: boolean): string {
-  return isRelative(url) ? resolve(requestOrigin(req, trustProxy) + (req.url ?? ''), url) : url;
+  return isRelative(url) ? resolve(requestOrigin(req, trustProxy) + requestPath(req), url) : url;
 }
 
 function isRelative(url: string): boolean {
@@ -59,22 +62,45 @@ function isRelative(url: string): boolean {
 
 /**
  * Scheme and host the client used, as passport-oauth2's `originalURL` reads them: the
- * `X-Forwarded-*` headers count only with the `proxy` option or Express's `trust proxy`.
+ * `X-Forwarded-*` headers count only with the `proxy` option or Express's `trust proxy`, and of
+ * several values the first counts, as in Express. Unlike passport-oauth2, a host that is not
+ * `host[:port]` or a forwarded scheme other than http or https is refused with a `TypeError`.
  */
 function requestOrigin(req: CallbackRequest, proxyOption: boolean): string {
   const { headers } = req;
-  const forwardedProto = headers['x-forwarded-proto'];
-  const forwardedHost = headers['x-forwarded-host'];
+  const forwardedProto = firstValue(headers['x-forwarded-proto']);
+  const forwardedHost = firstValue(headers['x-forwarded-host']);
   // Only forwarded headers need the trust setting, which costs an Express settings lookup.
   const trustProxy =
     (forwardedProto !== undefined || forwardedHost !== undefined) &&
     (proxyOption || Boolean(req.app?.get?.('trust proxy')));
-  const tls =
-    (req.socket as Partial<TLSSocket> | null)?.encrypted === true ||
-    (trustProxy &&
-      String(forwardedProto)
-        .toLowerCase()
-        .split(/\s*,\s*/)[0] === 'https');
   const host = (trustProxy && forwardedHost) || headers.host;
-  return `${tls ? 'https' : 'http'}://${String(host)}`;
+  if (typeof host !== 'string' || !isHostAndPort(host)) {
+    throw new TypeError('The request has no valid Host header');
+  }
+  let tls = (req.socket as Partial<TLSSocket> | null)?.encrypted === true;
+  if (trustProxy && forwardedProto !== undefined) {
+    const scheme = forwardedProto.toLowerCase();
+    if (scheme !== 'http' && scheme !== 'https') {
+      throw new TypeError('The request has an invalid X-Forwarded-Proto header');
+    }
+    tls ||= scheme === 'https';
+  }
+  return `${tls ? 'https' : 'http'}://${host}`;
+}
+
+/** The first of a header's comma-separated values, trimmed; `undefined` when absent or empty. */
+function firstValue(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  const first = value?.split(',', 1)[0]?.trim();
+  return first === '' ? undefined : first;
+}
+
+/**
+ * The request's path, which a relative callbackURL resolves against. A request line in absolute
+ * form (`GET http://evil.example/login`) must not put its host into the URL: it counts as `/`.
+ */
+function requestPath(req: CallbackRequest): string {
+  const path = req.url ?? '';
+  return path.startsWith('/') ? path : '/';
 }
