@@ -2,12 +2,13 @@
  * "Log in with Agile CRM": a passport-oauth2 strategy for Agile CRM accounts.
  */
 import type { Request } from 'express';
-import OAuth2Strategy, { AuthorizationError } from 'passport-oauth2';
+import OAuth2Strategy from 'passport-oauth2';
 import {
   authorizationQuery,
   authorizationRedirect,
   newCodeVerifier,
 } from './authorization-request';
+import { authorizationDenial } from './authorization-denied';
 import { CallbackURL, resolveCallbackURL } from './callback-url';
 import { fetchProfile, type CurrentUserRequest } from './current-user';
 import { normalizeDomain } from './domain';
@@ -379,20 +380,26 @@ export class Strategy extends OAuth2Strategy {
 
   private _authorizationDenied(req: Request, query: Record<string, unknown>): void {
     const { error, state } = query;
-    const description =
-      typeof query['error_description'] === 'string' ? query['error_description'] : undefined;
-    const uri = typeof query['error_uri'] === 'string' ? query['error_uri'] : undefined;
-    // The login ends here either way, so its pending state is used up.
-    if (typeof state === 'string') this._pending.take(req, state).catch(() => undefined);
-    if (typeof error !== 'string') {
-      this.fail({ message: MALFORMED }, 400);
-    } else if (error === 'access_denied') {
-      this.fail({ message: description ?? 'Access to Agile CRM was denied.' }, 403);
-    } else {
-      // passport-oauth2's AuthorizationError keeps an undefined message as is; say what failed.
-      const message = description ?? `Agile CRM refused the login: ${error.slice(0, 100)}`;
-      this.error(new AuthorizationError(message, error, uri));
-    }
+    // The login ends here either way, so its pending state is used up. Whether there was one
+    // decides if the callback's own words may be shown: anyone can send a browser this link.
+    const pending =
+      typeof state === 'string' && state !== ''
+        ? this._pending.take(req, state).then(
+            (login) => login !== undefined,
+            () => false,
+          )
+        : Promise.resolve(false);
+    void pending.then((trusted) =>
+      process.nextTick(() => {
+        if (typeof error !== 'string') {
+          this.fail({ message: MALFORMED }, 400);
+          return;
+        }
+        const denial = authorizationDenial(error, query, trusted);
+        if ('error' in denial) this.error(denial.error);
+        else this.fail(denial.fail, denial.status);
+      }),
+    );
   }
 
   /**

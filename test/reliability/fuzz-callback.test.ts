@@ -6,7 +6,8 @@
  * Checked on every request: a token request happens exactly when a live pending state of this
  * session is presented with a well-formed code, at the account stored with that state and with
  * its PKCE verifier; the outcome is the defined one (redirect, failed login, provider error or
- * success); no unexpected 5xx, no crash; nothing generated is reflected unescaped.
+ * success); an `error` callback's message is a fixed one unless its state was live (then
+ * printable and capped); no unexpected 5xx, no crash; nothing generated is reflected unescaped.
  */
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
@@ -30,6 +31,20 @@ import { PendingModel } from './support/pending-model';
 const NUM_RUNS = 2000;
 const TIME_BUDGET_MS = 90_000;
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** What an error callback without a pending login of its session may say. */
+const FIXED_MESSAGES = [
+  'Access to Agile CRM was denied.',
+  'Agile CRM refused the login.',
+  'Malformed authorization response from Agile CRM.',
+  ...[
+    'invalid_request',
+    'unauthorized_client',
+    'unsupported_response_type',
+    'invalid_scope',
+    'server_error',
+    'temporarily_unavailable',
+  ].map((code) => `Agile CRM refused the login: ${code}`),
+];
 
 type Parser = 'simple' | 'extended';
 
@@ -41,6 +56,7 @@ interface Figures {
   outcomes: Record<string, number>;
   rejectedByHttpServer: number;
   payloadsSent: number;
+  errorCallbacks: { pending: number; other: number };
 }
 
 describe('fuzzed OAuth callbacks (property-based)', function () {
@@ -56,6 +72,7 @@ describe('fuzzed OAuth callbacks (property-based)', function () {
     outcomes: {},
     rejectedByHttpServer: 0,
     payloadsSent: 0,
+    errorCallbacks: { pending: 0, other: 0 },
   };
   const crashes: unknown[] = [];
   const onCrash = (err: unknown): void => {
@@ -218,7 +235,8 @@ describe('fuzzed OAuth callbacks (property-based)', function () {
     if (error !== undefined) {
       // The provider reported an error: the login ends and its state (if any) is used up.
       const state = q('state');
-      if (state?.kind === 'string') model.take(state.value);
+      const live =
+        state?.kind === 'string' && state.value !== '' ? model.take(state.value) : undefined;
       expect(made).to.have.length(0);
       if (error.kind !== 'string') {
         expectOutcome(res, 'fail');
@@ -229,6 +247,7 @@ describe('fuzzed OAuth callbacks (property-based)', function () {
       } else {
         expectOutcome(res, 'authorization-error');
       }
+      checkFailureMessage(app, live !== undefined);
       return;
     }
     const code = q('code') ?? b('code');
@@ -320,6 +339,28 @@ describe('fuzzed OAuth callbacks (property-based)', function () {
       outcome,
     );
     if (outcome !== 'authorization-error') expect(res.status).to.be.below(500);
+  }
+
+  /**
+   * The message an error callback ends with: one of the fixed ones unless its state named a
+   * pending login of this session; even then printable and at most 200 characters and `…`.
+   */
+  function checkFailureMessage(app: CallbackApp, pending: boolean): void {
+    const delivery = app.deliveries[app.deliveries.length - 1]!;
+    const message =
+      delivery.err instanceof Error
+        ? delivery.err.message
+        : String((delivery.info as { message?: unknown } | undefined)?.message);
+    figures.errorCallbacks[pending ? 'pending' : 'other'] += 1;
+    if (!pending) {
+      expect(message, 'text from an untrusted error callback was shown').to.satisfy(
+        (m: string) =>
+          FIXED_MESSAGES.includes(m) || /^Agile CRM refused the login: [a-z_]+$/.test(m),
+      );
+      return;
+    }
+    expect(Array.from(message).length).to.be.at.most(201);
+    expect(message).not.to.match(/\p{Cc}/u);
   }
 
   function checkNoReflection(res: BrowserResponse, payloads: string[]): void {
