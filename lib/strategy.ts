@@ -13,6 +13,7 @@ import { CallbackURL, resolveCallbackURL } from './callback-url';
 import { fetchProfile, type CurrentUserRequest } from './current-user';
 import { normalizeDomain } from './domain';
 import { EndpointTemplates } from './endpoints';
+import { hideSecretProperty } from './hidden-secret';
 import { isRecord } from './json';
 import type { AgileCRMProfile } from './profile';
 import { SessionPendingLoginStore, type PendingLogin, type PendingLoginStore } from './state-store';
@@ -131,6 +132,9 @@ export class Strategy extends OAuth2Strategy {
       timeout: checked.timeout,
       ...(options.agent ? { agent: options.agent } : {}),
     };
+    // Apps log strategies, and passport, which holds them: no client secret in what they print.
+    hideSecretProperty(this._oauth2, '_clientSecret');
+    hideSecretProperty(this._client, 'clientSecret');
     this._pending =
       options.store ??
       new SessionPendingLoginStore({ key: options.sessionKey ?? 'agilecrm:pending' });
