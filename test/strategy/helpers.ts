@@ -149,6 +149,31 @@ function describeError(err: unknown): Outcome['error'] {
 }
 
 /**
+ * An app that leaves failures to passport itself, as most apps do: GET /callback has
+ * `failureRedirect: '/login-failed'` and `failureMessage: true`, and GET /login-failed answers
+ * the messages passport kept in the session, as JSON.
+ */
+export function failureRedirectApp(strategy: Strategy): express.Express {
+  const passport = new Passport();
+  passport.use(strategy);
+  const app = express();
+  app.use(session({ secret: 'test session secret', resave: false, saveUninitialized: false }));
+  app.use(passport.initialize());
+  app.get('/login', passport.authenticate('agilecrm'));
+  app.get(
+    '/callback',
+    passport.authenticate('agilecrm', { failureRedirect: '/login-failed', failureMessage: true }),
+    (_req, res) => {
+      res.send('logged in');
+    },
+  );
+  app.get('/login-failed', (req, res) => {
+    res.json((req.session as { messages?: string[] }).messages ?? []);
+  });
+  return app;
+}
+
+/**
  * A cookie-keeping client for `app`. supertest serves each request on a new port, so a fixed
  * Host keeps the relative callbackURL (and so redirect_uri) the same from login to callback.
  */

@@ -1,13 +1,11 @@
 import { expect } from 'chai';
-import express from 'express';
 import nock from 'nock';
-import session from 'express-session';
-import { Passport } from 'passport';
 import { AuthorizationError } from '../../../lib';
 import {
   ACME,
   agentFor,
   authenticateDirectly,
+  failureRedirectApp,
   finishLogin,
   loginApp,
   makeStrategy,
@@ -19,20 +17,7 @@ describe('errors from the authorization step', () => {
   useNock();
 
   it("access_denied fails the login and lands on the app's failureRedirect", async () => {
-    const passport = new Passport();
-    passport.use(makeStrategy());
-    const app = express();
-    app.use(session({ secret: 's', resave: false, saveUninitialized: false }));
-    app.use(passport.initialize());
-    app.get('/login', passport.authenticate('agilecrm'));
-    app.get(
-      '/callback',
-      passport.authenticate('agilecrm', { failureRedirect: '/login-failed', failureMessage: true }),
-      (_req, res) => {
-        res.send('logged in');
-      },
-    );
-    const agent = agentFor(app);
+    const agent = agentFor(failureRedirectApp(makeStrategy()));
     const start = await agent.get('/login').expect(302);
     const state = new URL(start.headers['location'] as string).searchParams.get('state')!;
     const res = await agent.get('/callback').query({
@@ -42,6 +27,7 @@ describe('errors from the authorization step', () => {
     });
     expect(res.status).to.equal(302);
     expect(res.headers['location']).to.equal('/login-failed');
+    expect((await agent.get('/login-failed')).body).to.deep.equal(['The user said no']);
   });
 
   it('access_denied reports 403 with the description, or a default message', async () => {

@@ -5,15 +5,13 @@
  * even then it is cut to 200 characters without control characters.
  */
 import { expect } from 'chai';
-import express from 'express';
-import session from 'express-session';
-import { Passport } from 'passport';
 import supertest from 'supertest';
 import { AuthorizationError, type PendingLogin, type PendingLoginStore } from '../../../lib';
 import {
   agentFor,
   authenticateDirectly,
   errorOf,
+  failureRedirectApp,
   finishLogin,
   loginApp,
   makeStrategy,
@@ -24,37 +22,16 @@ import {
 const DENIED = 'Access to Agile CRM was denied.';
 const HUGE = `Your account was suspended, call +1 555 0100 now. ${'x'.repeat(4096)}`;
 
-/** An app with passport's own failure handling: `failureMessage: true` and a redirect. */
-function failureMessageApp(): express.Express {
-  const passport = new Passport();
-  passport.use(makeStrategy());
-  const app = express();
-  app.use(session({ secret: 's', resave: false, saveUninitialized: false }));
-  app.use(passport.initialize());
-  app.get('/login', passport.authenticate('agilecrm'));
-  app.get(
-    '/callback',
-    passport.authenticate('agilecrm', { failureRedirect: '/failed', failureMessage: true }),
-    (_req, res) => {
-      res.send('logged in');
-    },
-  );
-  app.get('/failed', (req, res) => {
-    res.json((req.session as { messages?: string[] }).messages ?? []);
-  });
-  return app;
-}
-
 describe('the failure message of an error callback', () => {
   useNock();
 
   it('is the fixed message for a link with no state, however long its description', async () => {
-    const agent = agentFor(failureMessageApp());
+    const agent = agentFor(failureRedirectApp(makeStrategy()));
     const res = await agent
       .get('/callback')
       .query({ error: 'access_denied', error_description: HUGE });
     expect(res.status).to.equal(302);
-    const messages = await agent.get('/failed');
+    const messages = await agent.get('/login-failed');
     expect(messages.body).to.deep.equal([DENIED]);
   });
 

@@ -51,27 +51,18 @@ describe('tokens that cannot go into an Authorization header', () => {
       expectUnquoted(err, token);
     });
 
-    it(`refresh(): an access_token ${JSON.stringify(token)} rejects`, async () => {
-      mockToken(undefined, { access_token: token });
-      const err = await makeStrategy()
-        .refresh(REFRESH_TOKEN)
-        .then(
-          () => expect.fail('expected a rejection'),
-          (e: unknown) => e as Error,
-        );
-      expectUnquoted(err, token);
-    });
-
-    it(`refresh(): a refresh_token ${JSON.stringify(token)} rejects`, async () => {
-      mockToken(undefined, { access_token: ACCESS_TOKEN, refresh_token: token });
-      const err = await makeStrategy()
-        .refresh(REFRESH_TOKEN)
-        .then(
-          () => expect.fail('expected a rejection'),
-          (e: unknown) => e as Error,
-        );
-      expectUnquoted(err, token);
-    });
+    for (const field of ['access_token', 'refresh_token']) {
+      it(`refresh(): a ${field} ${JSON.stringify(token)} rejects`, async () => {
+        mockToken(undefined, { access_token: ACCESS_TOKEN, [field]: token });
+        const err = await makeStrategy()
+          .refresh(REFRESH_TOKEN)
+          .then(
+            () => expect.fail('expected a rejection'),
+            (e: unknown) => e as Error,
+          );
+        expectUnquoted(err, token);
+      });
+    }
 
     it(`AgileCRMClient refuses the access token ${JSON.stringify(token)} without quoting it`, () => {
       expect(() => new AgileCRMClient({ domain: 'acme', accessToken: token }))
