@@ -388,10 +388,12 @@ export class Strategy extends OAuth2Strategy {
     // decides if the callback's own words may be shown: anyone can send a browser this link.
     const pending =
       typeof state === 'string' && state !== ''
-        ? this._pending.take(req, state).then(
-            (login) => login !== undefined,
-            () => false,
-          )
+        ? Promise.resolve()
+            .then(() => this._pending.take(req, state))
+            .then(
+              (login) => login !== undefined,
+              () => false,
+            )
         : Promise.resolve(false);
     void pending.then((trusted) =>
       process.nextTick(() => {

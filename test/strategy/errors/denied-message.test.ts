@@ -163,18 +163,23 @@ describe('the failure message of an error callback', () => {
     expect(untrusted.body.info).to.deep.equal({ message: DENIED });
   });
 
-  it('is the fixed message when the store fails', async () => {
-    const store: PendingLoginStore = {
-      save: async () => 'handle',
-      take: async () => {
+  it('is the fixed message when the store fails, by rejecting or by throwing', async () => {
+    const failures: PendingLoginStore['take'][] = [
+      async () => {
         throw new Error('store down');
       },
-    };
-    const { body } = await finishLogin(agentFor(loginApp(makeStrategy({ store }))), {
-      error: 'access_denied',
-      error_description: 'Attacker text',
-      state: 'handle',
-    });
-    expect(body.info).to.deep.equal({ message: DENIED });
+      () => {
+        throw new Error('store down');
+      },
+    ];
+    for (const take of failures) {
+      const store: PendingLoginStore = { save: async () => 'handle', take };
+      const { body } = await finishLogin(agentFor(loginApp(makeStrategy({ store }))), {
+        error: 'access_denied',
+        error_description: 'Attacker text',
+        state: 'handle',
+      });
+      expect(body.info).to.deep.equal({ message: DENIED });
+    }
   });
 });
