@@ -112,10 +112,11 @@ describe('example app settings', () => {
       settingWarnings(readSettings(env, '/app'));
 
     it('warns, naming TRUST_PROXY, when BASE_URL is https:// and TRUST_PROXY is not set', () => {
-      for (const env of [
+      const cases: Record<string, string>[] = [
         { BASE_URL: 'https://app.example.com' },
         { BASE_URL: 'https://app.example.com', TRUST_PROXY: 'false' },
-      ]) {
+      ];
+      for (const env of cases) {
         const found = warnings(env);
         expect(found).to.have.length(1);
         expect(found[0]).to.include('TRUST_PROXY=1');
