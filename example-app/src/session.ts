@@ -7,7 +7,7 @@ import type { RequestHandler } from 'express';
 import session, { type Store } from 'express-session';
 import { RedisStore } from 'connect-redis';
 import { createClient } from 'redis';
-import { ClosableSqliteStore } from './sqlite-store';
+import { SqliteSessionStore } from './sqlite-store';
 
 /** Where sessions are kept. */
 export type SessionStoreConfig =
@@ -57,7 +57,10 @@ export async function createSession(config: SessionConfig): Promise<SessionSetup
 
 async function openStore(config: SessionConfig): Promise<{ store: Store; close(): Promise<void> }> {
   if (config.store.kind === 'sqlite') {
-    const store = new ClosableSqliteStore(config.store.path);
+    const store = new SqliteSessionStore(config.store.path, {
+      onSweepError: (err) =>
+        config.log(`Session sweep failed: ${err instanceof Error ? err.message : 'unknown error'}`),
+    });
     return { store, close: async () => store.close() };
   }
   let ready = false;
