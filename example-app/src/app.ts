@@ -11,6 +11,7 @@ import { homeRoutes } from './routes/home';
 import { logoutRoutes } from './routes/logout';
 import { profileRoutes } from './routes/profile';
 import { cspOrigin, csrfProtection, loginRateLimit, securityHeaders } from './security';
+import { connectRedis } from './redis';
 import { createSession, type SessionStoreConfig } from './session';
 import { AgileCRMAccess } from './tokens';
 import { TokenVault } from './token-vault';
@@ -52,9 +53,14 @@ export async function createApp(config: AppConfig): Promise<ExampleApp> {
   const log = config.log ?? (() => undefined);
   const vault = new TokenVault(config.sessionSecret);
   const { passport, oauth } = createAuth(config.agilecrm, config.callbackURL);
-  const session = await createSession({
+  const redis =
+    config.sessionStore.kind === 'redis'
+      ? await connectRedis(config.sessionStore.url, log)
+      : undefined;
+  const session = createSession({
     secret: config.sessionSecret,
     store: config.sessionStore,
+    redis,
     behindProxy: Boolean(config.trustProxy),
     maxAge: config.sessionMaxAge ?? 8 * 60 * 60 * 1000,
     log,
@@ -77,8 +83,10 @@ export async function createApp(config: AppConfig): Promise<ExampleApp> {
       log,
     }),
     csrf: csrfProtection(),
-    loginLimit: loginRateLimit(config.loginRateLimit ?? 20, (_req, res) =>
-      sendFailure(ctx, res, TOO_MANY, '/'),
+    loginLimit: loginRateLimit(
+      config.loginRateLimit ?? 20,
+      (_req, res) => sendFailure(ctx, res, TOO_MANY, '/'),
+      redis,
     ),
     formBody: express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }),
     log,
@@ -112,7 +120,13 @@ export async function createApp(config: AppConfig): Promise<ExampleApp> {
   app.use((_req, res) => sendFailure(ctx, res, NOT_FOUND, '/'));
   app.use(errorHandler(ctx));
 
-  return { app, close: () => session.close() };
+  return {
+    app,
+    close: async () => {
+      session.close();
+      await redis?.close();
+    },
+  };
 }
 
 function errorHandler(ctx: AppContext): ErrorRequestHandler {

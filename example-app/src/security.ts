@@ -1,10 +1,13 @@
 /**
  * Security middleware from maintained libraries: helmet (headers, Content Security Policy),
- * express-rate-limit (login floods answer 429) and csrf-sync (synchronizer tokens for POST forms).
+ * express-rate-limit (login floods answer 429; counts in Redis with rate-limit-redis when several
+ * instances share one) and csrf-sync (synchronizer tokens for POST forms).
  */
 import type { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import type { RedisConnection } from './redis';
 import { csrfSync } from 'csrf-sync';
 
 /**
@@ -31,11 +34,14 @@ export function securityHeaders(agileCRMOrigins: string[], https: boolean): Requ
 
 /**
  * Limits login attempts (starting an OAuth login, its callback, API-key posts) per client address:
- * `limit` per minute, then HTTP 429 with standard RateLimit headers and `render`'s page.
+ * `limit` per minute, then HTTP 429 with standard RateLimit headers and `render`'s page. The
+ * counts are kept in `redis` when given, so instances sharing it share one budget per address
+ * (each instance's own memory would allow the limit once per instance).
  */
 export function loginRateLimit(
   limit: number,
   render: (req: Request, res: Response) => void,
+  redis?: RedisConnection,
 ): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
@@ -43,6 +49,14 @@ export function loginRateLimit(
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (req, res) => render(req, res),
+    ...(redis === undefined ? {} : { store: redisCounts(redis) }),
+  });
+}
+
+function redisCounts(redis: RedisConnection): Store {
+  return new RedisStore({
+    prefix: 'agilecrm-example:login-limit:',
+    sendCommand: (...command: string[]) => redis.client.sendCommand(command) as Promise<RedisReply>,
   });
 }
 
