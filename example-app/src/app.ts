@@ -2,6 +2,7 @@
  * `createApp(config)`: the example Express app, as a factory so tests (and several instances
  * sharing one Redis) can build as many as they need. Reads no environment variables.
  */
+import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { createAuth, type AgileCRMConfig } from './auth';
 import { sendFailure, type AppContext, type DemoInfo } from './context';
@@ -82,7 +83,7 @@ export async function createApp(config: AppConfig): Promise<ExampleApp> {
       timeout: config.agilecrm.timeout,
       log,
     }),
-    csrf: csrfProtection(),
+    csrf: csrfProtection(config.sessionSecret, config.https === true),
     loginLimit: loginRateLimit(
       config.loginRateLimit ?? 20,
       (_req, res) => sendFailure(ctx, res, TOO_MANY, '/'),
@@ -111,6 +112,8 @@ export async function createApp(config: AppConfig): Promise<ExampleApp> {
     next();
   });
   app.use(session.middleware);
+  // After the session middleware, which reads its own cookie: this one is for the CSRF token.
+  app.use(cookieParser());
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(homeRoutes(ctx));
