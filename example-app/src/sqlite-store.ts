@@ -23,13 +23,15 @@ export interface SqliteSessionStoreOptions {
   onSweepError?: (err: unknown) => void;
 }
 
+// A table name of its own: a file written by better-sqlite3-session-store keeps its `sessions`
+// table (other columns, text dates), which is left alone.
 const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS sessions (
+  CREATE TABLE IF NOT EXISTS app_sessions (
     sid TEXT PRIMARY KEY NOT NULL,
     sess TEXT NOT NULL,
     expires INTEGER NOT NULL
   );
-  CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions (expires);
+  CREATE INDEX IF NOT EXISTS app_sessions_by_expiry ON app_sessions (expires);
 `;
 
 type Callback = (err?: unknown) => void;
@@ -60,17 +62,17 @@ export class SqliteSessionStore extends Store {
     this.#db.pragma('journal_mode = WAL');
     this.#db.exec(SCHEMA);
     this.#sql = {
-      get: this.#db.prepare('SELECT sess FROM sessions WHERE sid = ? AND expires > ?'),
+      get: this.#db.prepare('SELECT sess FROM app_sessions WHERE sid = ? AND expires > ?'),
       set: this.#db.prepare(
-        `INSERT INTO sessions (sid, sess, expires) VALUES (?, ?, ?)
+        `INSERT INTO app_sessions (sid, sess, expires) VALUES (?, ?, ?)
          ON CONFLICT (sid) DO UPDATE SET sess = excluded.sess, expires = excluded.expires`,
       ),
       // An expired session stays expired: touching it must not bring it back.
-      touch: this.#db.prepare('UPDATE sessions SET expires = ? WHERE sid = ? AND expires > ?'),
-      destroy: this.#db.prepare('DELETE FROM sessions WHERE sid = ?'),
+      touch: this.#db.prepare('UPDATE app_sessions SET expires = ? WHERE sid = ? AND expires > ?'),
+      destroy: this.#db.prepare('DELETE FROM app_sessions WHERE sid = ?'),
       sweep: this.#db.prepare(
-        `DELETE FROM sessions WHERE sid IN
-           (SELECT sid FROM sessions WHERE expires <= ? ORDER BY expires LIMIT ?)`,
+        `DELETE FROM app_sessions WHERE sid IN
+           (SELECT sid FROM app_sessions WHERE expires <= ? ORDER BY expires LIMIT ?)`,
       ),
     };
     this.#timer = setInterval(() => this.#sweepQuietly(), options.sweepInterval ?? 60_000);

@@ -252,7 +252,10 @@ export function sessionIdOf(cookieValue: string): string {
 export function storedSessions(path: string): { sid: string; sess: string }[] {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    return db.prepare('SELECT sid, sess FROM sessions').all() as { sid: string; sess: string }[];
+    return db.prepare('SELECT sid, sess FROM app_sessions').all() as {
+      sid: string;
+      sess: string;
+    }[];
   } finally {
     db.close();
   }

@@ -72,6 +72,22 @@ describe('example app: the SQLite session store', () => {
     expect(await get(second, 'kept')).to.deep.include({ user: 'ada' });
   });
 
+  it('opens a file written by better-sqlite3-session-store, leaving its sessions table alone', async () => {
+    const path = join(tmp.dir, 'sessions.db');
+    const old = new Database(path);
+    old.exec(
+      'CREATE TABLE sessions (sid TEXT NOT NULL PRIMARY KEY, sess JSON NOT NULL, expire TEXT NOT NULL)',
+    );
+    old
+      .prepare('INSERT INTO sessions VALUES (?, ?, ?)')
+      .run('old', '{}', '2999-01-01T00:00:00.000Z');
+    old.close();
+    const store = storeAt(path);
+    expect(await get(store, 'old')).to.equal(null);
+    await set(store, 'new', session(Date.now() + MINUTE, { user: 'ada' }));
+    expect(await get(store, 'new')).to.deep.include({ user: 'ada' });
+  });
+
   it('never returns an expired session, nor brings it back with touch()', async () => {
     const store = storeAt(join(tmp.dir, 'sessions.db'));
     await set(store, 'old', session(Date.now() - 1));
@@ -91,7 +107,9 @@ describe('example app: the SQLite session store', () => {
     ]);
     const db = new Database(path, { readonly: true });
     try {
-      const rows = db.prepare('SELECT sid FROM sessions ORDER BY sid').all() as { sid: string }[];
+      const rows = db.prepare('SELECT sid FROM app_sessions ORDER BY sid').all() as {
+        sid: string;
+      }[];
       expect(rows.map((r) => r.sid)).to.deep.equal(
         Array.from({ length: 10 }, (_, i) => `live-${i}`),
       );
