@@ -98,6 +98,8 @@ describe('example app in Chromium (demo mode)', () => {
   });
 
   it('logs in with the API-key form', async () => {
+    const cookieNames = async (): Promise<string[]> =>
+      (await context.cookies()).map((c) => c.name).sort();
     await page.goto(demo.url);
     await page.getByLabel('Login email').fill('demo@example.com');
     await page.getByLabel('REST API key').fill('wrong-key');
@@ -105,6 +107,8 @@ describe('example app in Chromium (demo mode)', () => {
     expect(await page.getByRole('alert').textContent()).to.include(
       'Invalid Agile CRM email or API key',
     );
+    // Not logged in yet: the form's CSRF token is in a cookie, and no session was started.
+    expect(await cookieNames()).to.deep.equal(['agilecrm_example.csrf']);
 
     await page.getByLabel('REST API key').fill('demo-api-key');
     await page.getByRole('button', { name: 'Connect with API key' }).click();
@@ -112,6 +116,7 @@ describe('example app in Chromium (demo mode)', () => {
     expect(await page.locator('h1').textContent()).to.equal('Dana Demo');
     expect(await page.locator('.profile dl').textContent()).to.include('REST API key');
     expect(await page.locator('tbody tr').count()).to.equal(10);
+    expect(await cookieNames()).to.deep.equal(['agilecrm_example.csrf', 'agilecrm_example.sid']);
   });
 
   it('logs out, and the back button does not show the profile again', async () => {

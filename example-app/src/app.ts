@@ -2,6 +2,7 @@
  * `createApp(config)`: the example Express app, as a factory so tests (and several instances
  * sharing one Redis) can build as many as they need. Reads no environment variables.
  */
+import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { createAuth, type AgileCRMConfig } from './auth';
 import { sendFailure, type AppContext, type DemoInfo } from './context';
@@ -11,6 +12,7 @@ import { homeRoutes } from './routes/home';
 import { logoutRoutes } from './routes/logout';
 import { profileRoutes } from './routes/profile';
 import { cspOrigin, csrfProtection, loginRateLimit, securityHeaders } from './security';
+import { connectRedis } from './redis';
 import { createSession, type SessionStoreConfig } from './session';
 import { AgileCRMAccess } from './tokens';
 import { TokenVault } from './token-vault';
@@ -52,9 +54,14 @@ export async function createApp(config: AppConfig): Promise<ExampleApp> {
   const log = config.log ?? (() => undefined);
   const vault = new TokenVault(config.sessionSecret);
   const { passport, oauth } = createAuth(config.agilecrm, config.callbackURL);
-  const session = await createSession({
+  const redis =
+    config.sessionStore.kind === 'redis'
+      ? await connectRedis(config.sessionStore.url, log)
+      : undefined;
+  const session = createSession({
     secret: config.sessionSecret,
     store: config.sessionStore,
+    redis,
     behindProxy: Boolean(config.trustProxy),
     maxAge: config.sessionMaxAge ?? 8 * 60 * 60 * 1000,
     log,
@@ -76,9 +83,11 @@ export async function createApp(config: AppConfig): Promise<ExampleApp> {
       timeout: config.agilecrm.timeout,
       log,
     }),
-    csrf: csrfProtection(),
-    loginLimit: loginRateLimit(config.loginRateLimit ?? 20, (_req, res) =>
-      sendFailure(ctx, res, TOO_MANY, '/'),
+    csrf: csrfProtection(config.sessionSecret, config.https === true),
+    loginLimit: loginRateLimit(
+      config.loginRateLimit ?? 20,
+      (_req, res) => sendFailure(ctx, res, TOO_MANY, '/'),
+      redis,
     ),
     formBody: express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }),
     log,
@@ -103,6 +112,8 @@ export async function createApp(config: AppConfig): Promise<ExampleApp> {
     next();
   });
   app.use(session.middleware);
+  // After the session middleware, which reads its own cookie: this one is for the CSRF token.
+  app.use(cookieParser());
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(homeRoutes(ctx));
@@ -112,7 +123,13 @@ export async function createApp(config: AppConfig): Promise<ExampleApp> {
   app.use((_req, res) => sendFailure(ctx, res, NOT_FOUND, '/'));
   app.use(errorHandler(ctx));
 
-  return { app, close: () => session.close() };
+  return {
+    app,
+    close: async () => {
+      session.close();
+      await redis?.close();
+    },
+  };
 }
 
 function errorHandler(ctx: AppContext): ErrorRequestHandler {

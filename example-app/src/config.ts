@@ -121,6 +121,24 @@ export function readSettings(env: Env, cwd = process.cwd()): Settings {
   return settings;
 }
 
+/**
+ * Settings that start but leave the app less safe than it looks, each as one line naming the
+ * setting to change. `main.ts` prints them before serving.
+ */
+export function settingWarnings(settings: Settings): string[] {
+  const warnings: string[] = [];
+  if (settings.publicURL?.startsWith('https:') && settings.trustProxy === false) {
+    // The app itself serves plain HTTP: an https:// BASE_URL means a proxy terminates TLS.
+    warnings.push(
+      'Warning: BASE_URL is https:// but TRUST_PROXY is not set, so the app takes every request ' +
+        'for plain HTTP from the proxy: session cookies are never marked Secure, and all users ' +
+        "share the proxy's login rate limit. Set TRUST_PROXY to the number of proxies in front " +
+        'of the app (usually TRUST_PROXY=1).',
+    );
+  }
+  return warnings;
+}
+
 function integer(
   value: string | undefined,
   name: string,

@@ -2,11 +2,12 @@
  * What the route modules share: configuration, Passport, the vault, the Agile CRM access
  * helper, CSRF and the page renderers.
  */
-import type { Request, RequestHandler, Response } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type passport from 'passport';
 import type { Strategy } from 'passport-agilecrm';
 import type { AgileCRMConfig } from './auth';
 import type { Failure } from './failures';
+import type { CsrfProtection } from './security';
 import type { AgileCRMAccess } from './tokens';
 import type { TokenVault } from './token-vault';
 import { errorPage } from './views/error';
@@ -24,7 +25,7 @@ export interface AppContext {
   oauth: Strategy;
   vault: TokenVault;
   access: AgileCRMAccess;
-  csrf: { protect: RequestHandler; token: (req: Request) => string };
+  csrf: CsrfProtection;
   loginLimit: RequestHandler;
   formBody: RequestHandler;
   log: (line: string) => void;

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createApp, type AppConfig } from './app';
-import { ConfigError, readSettings, type Settings } from './config';
+import { ConfigError, readSettings, settingWarnings, type Settings } from './config';
 import { startDemo } from './demo';
 import { readOrCreateSecret } from './secret-file';
 
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  for (const warning of settingWarnings(settings)) console.error(warning);
   const demo = settings.mode === 'demo' ? await startDemo(settings.tokenTTL) : undefined;
   const publicURL =
     settings.publicURL ??

@@ -1,11 +1,16 @@
 /**
  * Security middleware from maintained libraries: helmet (headers, Content Security Policy),
- * express-rate-limit (login floods answer 429) and csrf-sync (synchronizer tokens for POST forms).
+ * express-rate-limit (login floods answer 429; counts in Redis with rate-limit-redis when several
+ * instances share one) and csrf-csrf (signed double-submit tokens for POST forms).
  */
+import { hkdfSync } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
-import { rateLimit } from 'express-rate-limit';
-import { csrfSync } from 'csrf-sync';
+import { rateLimit, type Store } from 'express-rate-limit';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import { doubleCsrf } from 'csrf-csrf';
+import type { RedisConnection } from './redis';
+import { currentUser } from './session-user';
 
 /**
  * Security headers. `agileCRMOrigins` are the origins the browser is sent to during login (form
@@ -31,11 +36,14 @@ export function securityHeaders(agileCRMOrigins: string[], https: boolean): Requ
 
 /**
  * Limits login attempts (starting an OAuth login, its callback, API-key posts) per client address:
- * `limit` per minute, then HTTP 429 with standard RateLimit headers and `render`'s page.
+ * `limit` per minute, then HTTP 429 with standard RateLimit headers and `render`'s page. The
+ * counts are kept in `redis` when given, so instances sharing it share one budget per address
+ * (each instance's own memory would allow the limit once per instance).
  */
 export function loginRateLimit(
   limit: number,
   render: (req: Request, res: Response) => void,
+  redis?: RedisConnection,
 ): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
@@ -43,23 +51,52 @@ export function loginRateLimit(
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (req, res) => render(req, res),
+    ...(redis === undefined ? {} : { store: redisCounts(redis) }),
   });
 }
 
-/** CSRF protection for POST forms; the token travels in the `_csrf` form field. */
-export function csrfProtection(): {
+function redisCounts(redis: RedisConnection): Store {
+  return new RedisStore({
+    prefix: 'agilecrm-example:login-limit:',
+    sendCommand: (...command: string[]) => redis.client.sendCommand(command) as Promise<RedisReply>,
+  });
+}
+
+/** CSRF protection for the POST forms: middleware that checks a post, and a form's token. */
+export interface CsrfProtection {
   protect: RequestHandler;
-  token: (req: Request) => string;
-} {
-  const { csrfSynchronisedProtection, generateToken } = csrfSync({
-    getTokenFromRequest: (req) => {
+  /** The token for a form on this page (it also sets the matching cookie on `res`). */
+  token(req: Request, res: Response): string;
+}
+
+/**
+ * CSRF protection that stores nothing on the server: a signed double-submit token (csrf-csrf).
+ * The token sits in an httpOnly SameSite=Strict cookie and in the form's `_csrf` field; a post
+ * is accepted when both match and the HMAC (keyed from `secret`) checks out. For a logged-in
+ * user the HMAC covers the session id, so a token works only in the session it was made for
+ * (and none survives logout or the new session id of a login). Visitors who are not logged in
+ * have no stored session, and keeping one only for a token would let anyone fill the store:
+ * their token is bound to the cookie alone, which `__Host-` keeps other hosts from planting over
+ * HTTPS.
+ */
+export function csrfProtection(secret: string, https: boolean): CsrfProtection {
+  const key = Buffer.from(
+    hkdfSync('sha256', secret, 'passport-agilecrm example-app', 'csrf token HMAC v1', 32),
+  ).toString('base64url');
+  const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
+    getSecret: () => key,
+    getSessionIdentifier: (req) => (currentUser(req) === undefined ? '' : req.sessionID),
+    // The `__Host-` prefix needs the Secure flag, which plain-http local runs cannot have.
+    cookieName: https ? '__Host-agilecrm_example.csrf' : 'agilecrm_example.csrf',
+    cookieOptions: { sameSite: 'strict', path: '/', secure: https, httpOnly: true },
+    getCsrfTokenFromRequest: (req) => {
       const body: unknown = req.body;
       if (typeof body !== 'object' || body === null) return undefined;
       const token: unknown = (body as Record<string, unknown>)['_csrf'];
       return typeof token === 'string' ? token : undefined;
     },
   });
-  return { protect: csrfSynchronisedProtection, token: (req) => generateToken(req) };
+  return { protect: doubleCsrfProtection, token: (req, res) => generateCsrfToken(req, res) };
 }
 
 /**

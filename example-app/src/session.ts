@@ -6,8 +6,8 @@
 import type { RequestHandler } from 'express';
 import session, { type Store } from 'express-session';
 import { RedisStore } from 'connect-redis';
-import { createClient } from 'redis';
-import { ClosableSqliteStore } from './sqlite-store';
+import type { RedisConnection } from './redis';
+import { SqliteSessionStore } from './sqlite-store';
 
 /** Where sessions are kept. */
 export type SessionStoreConfig =
@@ -17,6 +17,8 @@ export type SessionStoreConfig =
 export interface SessionConfig {
   secret: string;
   store: SessionStoreConfig;
+  /** The connection to REDIS_URL, when `store` is Redis. */
+  redis: RedisConnection | undefined;
   /** Whether a proxy in front sets X-Forwarded-Proto (for the Secure flag). */
   behindProxy: boolean;
   /** Lifetime of the session cookie and record, in milliseconds. */
@@ -24,10 +26,10 @@ export interface SessionConfig {
   log: (line: string) => void;
 }
 
-/** The middleware plus a way to release the store's connections and timers. */
+/** The middleware plus a way to stop the store's timers and close its file. */
 export interface SessionSetup {
   middleware: RequestHandler;
-  close(): Promise<void>;
+  close(): void;
 }
 
 /** Name of the session cookie. */
@@ -40,9 +42,9 @@ declare module 'express-session' {
   }
 }
 
-/** Builds the session middleware; connects to Redis first when that store is chosen. */
-export async function createSession(config: SessionConfig): Promise<SessionSetup> {
-  const { store, close } = await openStore(config);
+/** Builds the session middleware on the configured store. */
+export function createSession(config: SessionConfig): SessionSetup {
+  const { store, close } = openStore(config);
   const middleware = session({
     name: SESSION_COOKIE,
     secret: config.secret,
@@ -55,42 +57,19 @@ export async function createSession(config: SessionConfig): Promise<SessionSetup
   return { middleware, close };
 }
 
-async function openStore(config: SessionConfig): Promise<{ store: Store; close(): Promise<void> }> {
+function openStore(config: SessionConfig): { store: Store; close(): void } {
   if (config.store.kind === 'sqlite') {
-    const store = new ClosableSqliteStore(config.store.path);
-    return { store, close: async () => store.close() };
+    const store = new SqliteSessionStore(config.store.path, {
+      onSweepError: (err) =>
+        config.log(`Session sweep failed: ${err instanceof Error ? err.message : 'unknown error'}`),
+    });
+    return { store, close: () => store.close() };
   }
-  let ready = false;
-  const client = createClient({
-    url: config.store.url,
-    socket: {
-      connectTimeout: 5000,
-      // At startup give up after a few tries (so a wrong REDIS_URL is reported instead of
-      // retried forever); once connected, keep reconnecting with a capped backoff.
-      reconnectStrategy: (retries: number) =>
-        !ready && retries >= 3
-          ? new Error('Cannot connect to Redis at REDIS_URL')
-          : Math.min(100 * 2 ** retries, 3000),
-    },
-  });
-  client.on('ready', () => {
-    ready = true;
-  });
-  // Without a listener a Redis error would crash the process; requests fail instead.
-  client.on('error', (err: unknown) => {
-    if (ready) config.log(`Redis error: ${err instanceof Error ? err.message : 'unknown error'}`);
-  });
-  await client.connect();
+  if (config.redis === undefined) throw new Error('The Redis session store needs a connection');
   const store = new RedisStore({
-    client,
+    client: config.redis.client,
     prefix: config.store.prefix ?? 'agilecrm-example:sess:',
   });
-  return {
-    store,
-    close: async () => {
-      // A graceful close waits for Redis; when it is unreachable, drop the connection instead.
-      if (client.isReady) await client.close();
-      else if (client.isOpen) client.destroy();
-    },
-  };
+  // The connection belongs to the app, which closes it after the session store.
+  return { store, close: () => undefined };
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ConfigError, readSettings } from '../../example-app/src/config';
+import { ConfigError, readSettings, settingWarnings } from '../../example-app/src/config';
 
 const SECRET = 'x'.repeat(32);
 
@@ -105,5 +105,29 @@ describe('example app settings', () => {
     );
     expect(settings).to.include({ mode: 'demo', tokenTTL: 5, sessionDB: '/srv/data/s.db' });
     expect(settings.logRequests).to.equal(true);
+  });
+
+  describe('warnings at start', () => {
+    const warnings = (env: Record<string, string>): string[] =>
+      settingWarnings(readSettings(env, '/app'));
+
+    it('warns, naming TRUST_PROXY, when BASE_URL is https:// and TRUST_PROXY is not set', () => {
+      const cases: Record<string, string>[] = [
+        { BASE_URL: 'https://app.example.com' },
+        { BASE_URL: 'https://app.example.com', TRUST_PROXY: 'false' },
+      ];
+      for (const env of cases) {
+        const found = warnings(env);
+        expect(found).to.have.length(1);
+        expect(found[0]).to.include('TRUST_PROXY=1');
+        expect(found[0]).to.include('Secure');
+      }
+    });
+
+    it('says nothing when a proxy is trusted or the public URL is plain http', () => {
+      expect(warnings({ BASE_URL: 'https://app.example.com', TRUST_PROXY: '1' })).to.deep.equal([]);
+      expect(warnings({ BASE_URL: 'http://localhost:3000' })).to.deep.equal([]);
+      expect(warnings({})).to.deep.equal([]);
+    });
   });
 });

@@ -2,6 +2,7 @@
  * Shared setup for the example app's tests: an emulator and an app listening on 127.0.0.1,
  * supertest agents (one cookie jar each), and the OAuth login as a browser would do it.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -251,7 +252,10 @@ export function sessionIdOf(cookieValue: string): string {
 export function storedSessions(path: string): { sid: string; sess: string }[] {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    return db.prepare('SELECT sid, sess FROM sessions').all() as { sid: string; sess: string }[];
+    return db.prepare('SELECT sid, sess FROM app_sessions').all() as {
+      sid: string;
+      sess: string;
+    }[];
   } finally {
     db.close();
   }
@@ -279,4 +283,59 @@ export function demoAccount(emu: RunningEmulator): RunningEmulator['accounts'][n
   const account = emu.accounts.find((a) => a.domain === 'demo');
   if (!account) throw new Error('no demo account');
   return account;
+}
+
+/** What one child of {@link raceChildren} printed last (its JSON result) and how it exited. */
+export interface ChildResult {
+  code: number | null;
+  result: Record<string, unknown>;
+}
+
+/**
+ * Runs one `file-race-child.ts` process per argument list, lets them all load, then starts their
+ * jobs at the same moment and waits for every one (each is killed after 30 s).
+ */
+export async function raceChildren(jobs: string[][]): Promise<ChildResult[]> {
+  const children = jobs.map((args) =>
+    spawn(process.execPath, ['--import', 'tsx', 'test/example-app/file-race-child.ts', ...args], {
+      env: { PATH: process.env['PATH'] ?? '' },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    }),
+  );
+  const outputs = children.map(() => ({ text: '' }));
+  const ready = children.map(
+    (child, i) =>
+      new Promise<void>((resolve, reject) => {
+        child.once('exit', (code) => reject(new Error(`child ${i} exited with ${code} early`)));
+        child.stdout.on('data', (chunk: Buffer) => {
+          outputs[i]!.text += chunk.toString();
+          if (outputs[i]!.text.startsWith('ready\n')) resolve();
+        });
+      }),
+  );
+  const exited = children.map(
+    (child, i) =>
+      new Promise<ChildResult>((resolve) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          const last = outputs[i]!.text.trim().split('\n').pop() ?? '';
+          let result: Record<string, unknown> = { output: last };
+          try {
+            result = JSON.parse(last) as Record<string, unknown>;
+          } catch {
+            // not JSON: kept as output
+          }
+          resolve({ code, result });
+        });
+      }),
+  );
+  try {
+    await Promise.all(ready);
+  } catch (err) {
+    for (const child of children) child.kill('SIGKILL');
+    throw err;
+  }
+  for (const child of children) child.stdin.write('go\n');
+  return Promise.all(exited);
 }

@@ -70,4 +70,19 @@ describe('example app: npm start (main.ts)', function () {
       tmp.remove();
     }
   });
+
+  it('warns on stderr, naming TRUST_PROXY, when BASE_URL is https:// without TRUST_PROXY', async () => {
+    const tmp = tempDir();
+    try {
+      const run = await runMain(
+        { PORT: '0', SESSION_DB: `${tmp.dir}/sessions.db`, BASE_URL: 'https://app.example.com' },
+        /Open https:\/\/app\.example\.com/,
+      );
+      expect(run.stderr).to.match(/^Warning: BASE_URL is https:\/\/ but TRUST_PROXY is not set/);
+      expect(run.stderr).to.include('TRUST_PROXY=1');
+      expect(run.stdout).to.match(/^Open https:\/\/app\.example\.com in your browser/);
+    } finally {
+      tmp.remove();
+    }
+  });
 });

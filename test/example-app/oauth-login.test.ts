@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { RunningEmulator } from 'passport-agilecrm/testing';
 import request from 'supertest';
 import {
+  consent,
   demoAccount,
   oauthLogin,
   sessionCookie,
@@ -68,10 +69,10 @@ describe('example app: Log in with Agile CRM', () => {
   it('changes the session id at login', async () => {
     const { emu, app, dbPath } = setup;
     const agent = app.agent();
-    const home = await agent.get('/').expect(200);
-    const before = sessionCookie(home);
-    expect(before, 'the home page starts a session for its CSRF token').to.be.a('string');
-    const callback = await oauthLogin(agent, emu);
+    const { start, callbackPath } = await consent(agent, emu);
+    const before = sessionCookie(start);
+    expect(before, 'the login start keeps its pending login in a session').to.be.a('string');
+    const callback = await agent.get(callbackPath);
     const after = sessionCookie(callback);
     expect(after).to.be.a('string');
     expect(sessionIdOf(after!)).not.to.equal(sessionIdOf(before!));

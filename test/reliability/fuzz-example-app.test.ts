@@ -2,12 +2,14 @@
  * Property-based fuzzing of the example app's own login routes (not a test app): generated
  * `account` and `returnTo` values at login start and generated callbacks (the real code and state,
  * altered, replayed, missing, repeated or arrays, with `error` and odd descriptions), against the
- * emulator.
+ * emulator; and API-key logins with generated `returnTo` values.
  *
  * Checked on every request: only the defined answers (302 to Agile CRM, 303 after login, the
  * friendly 400/403 pages), never a 5xx; a token request only for the state this browser's login
- * issued, once; a redirect after login never leaves the app; nothing generated is reflected
- * unescaped.
+ * issued, once; nothing generated is reflected unescaped. After every login, wherever `returnTo`
+ * pointed (dot segments and encoded dots collapsing into `//host`, the login and logout routes in
+ * any letter case and encoding): the redirect is a path on this app, and following it neither
+ * starts another login nor reaches logout.
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
@@ -15,6 +17,7 @@ import { createEmulator, type RunningEmulator } from '../../lib/testing';
 import { configFor, startApp, tempDir, type RunningApp } from '../example-app/helpers';
 import { Browser, closeBrowserSockets, type BrowserResponse } from './support/browser';
 import { anyValue, param, type ParamSpec, type ValueSpec } from './support/callback-arbitraries';
+import { loginOrLogoutReturnTo, offsiteReturnTo } from './support/return-to-arbitraries';
 import {
   decoded,
   encodeParams,
@@ -26,8 +29,18 @@ import {
 
 const NUM_RUNS = 1500;
 const TIME_BUDGET_MS = 45_000;
+const API_KEY_RUNS = 1000;
+const API_KEY_TIME_BUDGET_MS = 25_000;
 
 const text = (v: string): fc.Arbitrary<ValueSpec> => fc.constant<ValueSpec>({ t: 'text', v });
+const asText = (v: string): ValueSpec => ({ t: 'text', v });
+
+/** `returnTo` values of the two classes a post-login redirect must defuse, and plain ones. */
+const returnToClasses = fc.oneof(
+  { weight: 3, arbitrary: offsiteReturnTo },
+  { weight: 3, arbitrary: loginOrLogoutReturnTo },
+  { weight: 1, arbitrary: fc.constantFrom('/profile', '/?from=login', '/authors') },
+);
 
 const scenario = fc.record({
   account: fc.oneof(
@@ -43,6 +56,8 @@ const scenario = fc.record({
       text('/\t/evil.example'),
       text('https://evil.example/'),
       text('javascript:alert(1)'),
+      offsiteReturnTo.map(asText),
+      loginOrLogoutReturnTo.map(asText),
       anyValue,
     ),
     { nil: undefined },
@@ -88,7 +103,14 @@ describe('fuzzed example-app login routes (property-based)', function () {
   let emu: RunningEmulator;
   let app: RunningApp;
   let tmp: ReturnType<typeof tempDir>;
-  const figures = { runs: 0, logins: 0, status: {} as Record<number, number> };
+  const figures = {
+    runs: 0,
+    logins: 0,
+    status: {} as Record<number, number>,
+    apiKeyRuns: 0,
+    /** API-key logins whose returnTo was kept (after normalization), or replaced by /profile. */
+    apiKeyReturnTo: { kept: 0, replaced: 0 },
+  };
 
   before(async () => {
     emu = await createEmulator().listen();
@@ -179,6 +201,7 @@ describe('fuzzed example-app login routes (property-based)', function () {
         expect(exchanges, 'token requests for this callback').to.equal(sent ? 1 : 0);
         if (sent && s.code === 'real') {
           expect(res.status).to.equal(303);
+          await expectLandingOnThisApp(browser, res);
           figures.logins += 1;
         } else {
           expect([400, 403]).to.include(res.status);
@@ -202,6 +225,57 @@ describe('fuzzed example-app login routes (property-based)', function () {
     expect(figures.logins).to.be.greaterThan(0);
   });
 
+  it('lands every API-key login on a page of this app, whatever returnTo says', async () => {
+    const user = emu.accounts.find((a) => a.domain === 'demo')!.users[0]!;
+    await fc.assert(
+      fc.asyncProperty(returnToClasses, async (returnTo) => {
+        figures.apiKeyRuns += 1;
+        const browser = new Browser();
+        const home = await browser.send(app.url, 'GET', '/');
+        const token = /name="_csrf" value="([^"]+)"/.exec(home.body)?.[1] ?? '';
+        const form = new URLSearchParams({
+          _csrf: token,
+          returnTo,
+          domain: 'demo',
+          email: user.email,
+          apiKey: user.apiKey,
+        });
+        const res = await browser.send(app.url, 'POST', '/auth/apikey', form.toString());
+        expect(res.status, res.body.slice(0, 300)).to.equal(303);
+        await expectLandingOnThisApp(browser, res);
+        if (res.location === '/profile' && returnTo !== '/profile') {
+          figures.apiKeyReturnTo.replaced += 1;
+        } else {
+          figures.apiKeyReturnTo.kept += 1;
+        }
+      }),
+      {
+        numRuns: API_KEY_RUNS,
+        plugins: [fc.interruptAfterTimeLimit(API_KEY_TIME_BUDGET_MS)],
+        examples: [['/.//evil.example'], ['/a/..//evil.example'], ['/AUTH/agilecrm?account=x']],
+      },
+    );
+    expect(figures.apiKeyRuns).to.be.greaterThan(Math.min(API_KEY_RUNS, 200));
+    expect(figures.apiKeyReturnTo.kept).to.be.greaterThan(0);
+  });
+
+  /**
+   * The redirect after a login is a path on this app, and following it (as the browser does)
+   * neither starts another login (a 302 to Agile CRM) nor lands on a logout route.
+   */
+  async function expectLandingOnThisApp(browser: Browser, res: BrowserResponse): Promise<void> {
+    const location = res.location ?? '';
+    expect(location).to.match(/^\/(?![/\\])/);
+    const target = new URL(location, app.url);
+    expect(target.origin, location).to.equal(app.url);
+    expect(unescapeFully(target.pathname).toLowerCase(), location).not.to.match(
+      /^\/+(auth|logout)(\/|$)/,
+    );
+    // What the page then shows is its own business (a made-up cursor is refused by Agile CRM).
+    const landed = await browser.send(app.url, 'GET', target.pathname + target.search);
+    expect(landed.status, `following ${location}`).not.to.equal(302);
+  }
+
   function check(res: BrowserResponse, payloads: string[]): void {
     figures.status[res.status] = (figures.status[res.status] ?? 0) + 1;
     expect(res.status, res.body.slice(0, 300)).to.be.below(500);
@@ -219,6 +293,16 @@ describe('fuzzed example-app login routes (property-based)', function () {
     return new URL(res.location!).searchParams.get('state')!;
   }
 });
+
+/** `text` percent-decoded until nothing changes (`%2561` is `%61` is `a`). */
+function unescapeFully(text: string): string {
+  let current = text;
+  for (;;) {
+    const next = unescape(current);
+    if (next === current) return current;
+    current = next;
+  }
+}
 
 function resolve(spec: ParamSpec, payloads: string[]): ResolvedParam {
   const raw = spec.values.find((v) => v.t === 'raw');

@@ -20,7 +20,7 @@ export function sendHome(
   const view: HomeView = {
     demo: ctx.demo !== undefined,
     defaultAccount: ctx.agilecrm.defaultDomain,
-    csrfToken: ctx.csrf.token(req),
+    csrfToken: ctx.csrf.token(req, res),
     returnTo: extra.returnTo ?? safeReturnTo(req.query['returnTo']),
     notice:
       typeof notice === 'string' && Object.hasOwn(NOTICES, notice)

@@ -58,7 +58,7 @@ export function profileRoutes(ctx: AppContext): Router {
     res.type('html').send(
       profilePage({
         demo: ctx.demo !== undefined,
-        csrfToken: ctx.csrf.token(req),
+        csrfToken: ctx.csrf.token(req, res),
         name: user.name,
         email: user.email,
         avatarURL: user.pic,
