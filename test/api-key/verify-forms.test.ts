@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import request from 'supertest';
+import type { Request } from 'express';
+import type { AgileCRMProfile, ApiKeyCredentials } from '../../lib';
 import { ApiKeyStrategy } from '../../lib/api-key-strategy';
 import { DEMO_USER_BODY, EMAIL, postForm, startApp, useNock, type TestApp } from './helpers';
 
@@ -117,5 +119,72 @@ describe('ApiKeyStrategy: verify forms', () => {
     expect(res.status).to.equal(200);
     expect(res.body.user).to.deep.equal({ id: '6263975862861824123' });
     expect(app!.errors).to.have.length(0);
+  });
+
+  describe("NestJS's PassportStrategy mixin: async (...params) that calls the last parameter", () => {
+    function nestCallback(validate: (...args: unknown[]) => unknown) {
+      return async (...params: unknown[]): Promise<void> => {
+        const done = params[params.length - 1] as (err: unknown, user?: unknown) => void;
+        try {
+          done(null, await validate(...params));
+        } catch (err) {
+          done(err, null);
+        }
+      };
+    }
+
+    it('gets (profile, credentials, done) and logs the user in', async () => {
+      const res = await login(
+        new ApiKeyStrategy(
+          nestCallback((profile, credentials) => ({
+            id: (profile as AgileCRMProfile).id,
+            email: (credentials as ApiKeyCredentials).email,
+          })),
+        ),
+      );
+      expect(res.body.user).to.deep.equal({ id: '6263975862861824123', email: EMAIL });
+    });
+
+    it('with passReqToCallback gets (req, profile, credentials, done)', async () => {
+      const res = await login(
+        new ApiKeyStrategy(
+          { passReqToCallback: true },
+          nestCallback((req, profile) => ({
+            id: (profile as AgileCRMProfile).id,
+            header: (req as Request).get('x-test'),
+          })),
+        ),
+      );
+      expect(res.body.user).to.deep.equal({ id: '6263975862861824123', header: 'from-request' });
+    });
+
+    it('validate returning false fails the login; throwing is an error', async () => {
+      const refused = await login(new ApiKeyStrategy(nestCallback(() => false)));
+      expect(refused.body.failed.status).to.equal(401);
+      await app?.close();
+      nock('https://acme.agilecrm.com')
+        .get('/dev/api/users/current-user')
+        .reply(200, DEMO_USER_BODY);
+      const failed = await login(
+        new ApiKeyStrategy(
+          nestCallback(() => {
+            throw new Error('validate threw');
+          }),
+        ),
+      );
+      expect(failed.status).to.equal(500);
+      expect(failed.body.error.message).to.equal('validate threw');
+      expect(app!.errors).to.have.length(1);
+    });
+  });
+
+  it('an async callback-form verify that rejects before done is an error', async () => {
+    const res = await login(
+      new ApiKeyStrategy(async (_profile, _credentials, _done) => {
+        throw new Error('lookup failed');
+      }),
+    );
+    expect(res.status).to.equal(500);
+    expect(res.body.error.message).to.equal('lookup failed');
   });
 });
