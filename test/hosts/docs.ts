@@ -47,23 +47,23 @@ export function readmePrograms(): Record<string, string> {
   return programs;
 }
 
-/** The host whose sources each `##` section of docs/frameworks.md shows. */
-export const FRAMEWORK_SECTIONS: Readonly<Record<string, string>> = {
-  NestJS: 'nest',
-  Fastify: 'fastify',
-  'Express 4': 'express',
+/** The host folders under apps/ whose sources each `##` section of docs/frameworks.md shows. */
+export const FRAMEWORK_SECTIONS: Readonly<Record<string, readonly string[]>> = {
+  NestJS: ['nest'],
+  Fastify: ['fastify', 'fastify-session', 'fastify-secure-session'],
+  'Express 4': ['express'],
 };
 
-/**
- * The TypeScript blocks of docs/frameworks.md, each with the host file it must equal: a block
- * starts with a `// src/...` comment naming its file within the section's host.
- */
-export function frameworkGuideFiles(): { block: CodeBlock; host?: string; file?: string }[] {
+/** A TypeScript block of docs/frameworks.md and the file it names in its first line. */
+export interface GuideBlock {
+  block: CodeBlock;
+  /** From the first line, `// src/...`. */
+  file: string | undefined;
+}
+
+/** The TypeScript blocks of docs/frameworks.md. */
+export function frameworkGuideBlocks(): GuideBlock[] {
   return codeBlocks('docs/frameworks.md')
     .filter((block) => block.lang === 'ts')
-    .map((block) => {
-      const host = FRAMEWORK_SECTIONS[block.section];
-      const file = /^\/\/ (src\/\S+\.ts)\n/.exec(block.code)?.[1];
-      return { block, ...(host ? { host } : {}), ...(file ? { file } : {}) };
-    });
+    .map((block) => ({ block, file: /^\/\/ (src\/\S+\.ts)\n/.exec(block.code)?.[1] }));
 }
