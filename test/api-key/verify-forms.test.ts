@@ -4,6 +4,7 @@ import request from 'supertest';
 import type { Request } from 'express';
 import type { AgileCRMProfile, ApiKeyCredentials } from '../../lib';
 import { ApiKeyStrategy } from '../../lib/api-key-strategy';
+import { nestPassportCallback } from '../helpers/nest-callback';
 import { DEMO_USER_BODY, EMAIL, postForm, startApp, useNock, type TestApp } from './helpers';
 
 describe('ApiKeyStrategy: verify forms', () => {
@@ -122,21 +123,10 @@ describe('ApiKeyStrategy: verify forms', () => {
   });
 
   describe("NestJS's PassportStrategy mixin: async (...params) that calls the last parameter", () => {
-    function nestCallback(validate: (...args: unknown[]) => unknown) {
-      return async (...params: unknown[]): Promise<void> => {
-        const done = params[params.length - 1] as (err: unknown, user?: unknown) => void;
-        try {
-          done(null, await validate(...params));
-        } catch (err) {
-          done(err, null);
-        }
-      };
-    }
-
     it('gets (profile, credentials, done) and logs the user in', async () => {
       const res = await login(
         new ApiKeyStrategy(
-          nestCallback((profile, credentials) => ({
+          nestPassportCallback((profile, credentials) => ({
             id: (profile as AgileCRMProfile).id,
             email: (credentials as ApiKeyCredentials).email,
           })),
@@ -149,7 +139,7 @@ describe('ApiKeyStrategy: verify forms', () => {
       const res = await login(
         new ApiKeyStrategy(
           { passReqToCallback: true },
-          nestCallback((req, profile) => ({
+          nestPassportCallback((req, profile) => ({
             id: (profile as AgileCRMProfile).id,
             header: (req as Request).get('x-test'),
           })),
@@ -159,7 +149,7 @@ describe('ApiKeyStrategy: verify forms', () => {
     });
 
     it('validate returning false fails the login; throwing is an error', async () => {
-      const refused = await login(new ApiKeyStrategy(nestCallback(() => false)));
+      const refused = await login(new ApiKeyStrategy(nestPassportCallback(() => false)));
       expect(refused.body.failed.status).to.equal(401);
       await app?.close();
       nock('https://acme.agilecrm.com')
@@ -167,7 +157,7 @@ describe('ApiKeyStrategy: verify forms', () => {
         .reply(200, DEMO_USER_BODY);
       const failed = await login(
         new ApiKeyStrategy(
-          nestCallback(() => {
+          nestPassportCallback(() => {
             throw new Error('validate threw');
           }),
         ),

@@ -2,7 +2,8 @@
  * Child processes of the hosts suite, each bounded in time: commands that run to completion
  * (npm, tsc) and servers that print where they listen and run until stopped.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { stopChild } from '../helpers/redis-server';
 
 /** Runs `file ...args` in `cwd`; resolves with stdout, rejects with both outputs on failure. */
 export function runCommand(
@@ -88,7 +89,14 @@ export function startServer(
         const ready = options.ready.exec(line);
         if (ready) {
           clearTimeout(startTimer);
-          resolve({ ready, output: () => output, stop: () => stop(child, lifetime) });
+          resolve({
+            ready,
+            output: () => output,
+            stop: () => {
+              clearTimeout(lifetime);
+              return stopChild(child);
+            },
+          });
         }
       }
     });
@@ -97,19 +105,5 @@ export function startServer(
       clearTimeout(startTimer);
       reject(new Error(`${script} exited (${signal ?? code}) before it was ready:\n${output}`));
     });
-  });
-}
-
-/** SIGTERM, then SIGKILL if it is still there a few seconds later. */
-function stop(child: ChildProcess, lifetime: NodeJS.Timeout): Promise<void> {
-  clearTimeout(lifetime);
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
   });
 }

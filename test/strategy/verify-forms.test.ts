@@ -19,6 +19,7 @@ import {
   useNock,
   type Action,
 } from './helpers';
+import { nestPassportCallback } from '../helpers/nest-callback';
 
 const options: StrategyOptions = {
   clientID: CLIENT_ID,
@@ -214,21 +215,9 @@ describe('verify forms', () => {
   });
 
   describe("NestJS's PassportStrategy mixin: async (...params) that calls the last parameter", () => {
-    /** What @nestjs/passport hands the strategy: `done` is whatever comes last. */
-    function nestCallback(validate: (...args: unknown[]) => unknown) {
-      return async (...params: unknown[]): Promise<void> => {
-        const done = params[params.length - 1] as (err: unknown, user?: unknown) => void;
-        try {
-          done(null, await validate(...params));
-        } catch (err) {
-          done(err, null);
-        }
-      };
-    }
-
     it('gets (accessToken, refreshToken, profile, done) and logs the user in', async () => {
       const seen: unknown[] = [];
-      const verify = nestCallback((accessToken, refreshToken, profile) => {
+      const verify = nestPassportCallback((accessToken, refreshToken, profile) => {
         seen.push(accessToken, refreshToken, profile);
         return { id: (profile as AgileCRMProfile).id };
       });
@@ -239,7 +228,7 @@ describe('verify forms', () => {
     });
 
     it('with passReqToCallback gets req first', async () => {
-      const verify = nestCallback((req, accessToken) => ({
+      const verify = nestPassportCallback((req, accessToken) => ({
         id: String(accessToken),
         hasQuery: 'query' in (req as Request),
       }));
@@ -251,7 +240,7 @@ describe('verify forms', () => {
       const refused = await run(
         makeStrategy(
           {},
-          nestCallback(() => false),
+          nestPassportCallback(() => false),
         ),
       );
       expect(refused.action.kind).to.equal('fail');
@@ -259,7 +248,7 @@ describe('verify forms', () => {
       const failed = await run(
         makeStrategy(
           {},
-          nestCallback(() => {
+          nestPassportCallback(() => {
             throw boom;
           }),
         ),
@@ -268,7 +257,9 @@ describe('verify forms', () => {
     });
 
     it('with callbackArity: true (length set to validate.length + 1) is the callback form', async () => {
-      const verify = nestCallback((_a, _r, profile) => ({ id: (profile as AgileCRMProfile).id }));
+      const verify = nestPassportCallback((_a, _r, profile) => ({
+        id: (profile as AgileCRMProfile).id,
+      }));
       Object.defineProperty(verify, 'length', { value: 4 });
       const { action } = await run(makeStrategy({}, verify));
       expect(action.args[0]).to.deep.equal({ id: '6263975862861824' });
