@@ -20,4 +20,9 @@ export default tseslint.config(
     files: ['test/**', 'lib/testing/test/**', 'bench/**', 'scripts/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
+  {
+    // NestJS modules are empty classes that carry their decorator.
+    files: ['test/hosts/apps/nest*/**'],
+    rules: { '@typescript-eslint/no-extraneous-class': ['error', { allowWithDecorator: true }] },
+  },
 );

@@ -3,7 +3,8 @@
  */
 import type { Request } from 'express';
 import type { AgileCRMProfile } from './profile';
-import { settlePromise, type VerifyCallback, type VerifyResult } from './verify';
+import type { VerifyResult } from './verify';
+import { callVerify, type VerifyCallback } from './verify-call';
 
 /** What the user entered, after validation: the account, their login email and REST API key. */
 export interface ApiKeyCredentials {
@@ -15,7 +16,8 @@ export interface ApiKeyCredentials {
 
 /**
  * Verify function used without `passReqToCallback`: either `(profile, credentials, done)`, or an
- * async `(profile, credentials) => user` (a function that does not declare `done` is awaited).
+ * async `(profile, credentials) => user`. A function that does not declare `done` still gets it,
+ * as passport-oauth2 passes it, and the first of `done` and its promise ends the login.
  * One call signature (rather than a union of forms) lets TypeScript type every parameter of
  * either form without annotations.
  */
@@ -23,9 +25,10 @@ export type ApiKeyVerifyFunction = (
   profile: AgileCRMProfile,
   credentials: ApiKeyCredentials,
   done: VerifyCallback,
-  // The callback form returns nothing; the async form returns the user's promise.
+  // The callback form returns nothing (or, when async, a promise of nothing); the async form
+  // returns the user's promise.
   // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
-) => Promise<VerifyResult> | void;
+) => Promise<VerifyResult | void> | void;
 
 /**
  * Verify function used with `passReqToCallback: true`: `(req, profile, credentials, done)` or an
@@ -36,15 +39,15 @@ export type ApiKeyVerifyFunctionWithRequest = (
   profile: AgileCRMProfile,
   credentials: ApiKeyCredentials,
   done: VerifyCallback,
-  // The callback form returns nothing; the async form returns the user's promise.
+  // The callback form returns nothing (or, when async, a promise of nothing); the async form
+  // returns the user's promise.
   // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
-) => Promise<VerifyResult> | void;
-
-type AnyFunction = (...args: unknown[]) => unknown;
+) => Promise<VerifyResult | void> | void;
 
 /**
- * Calls `verify` in the form its arity declares (a function that does not take `done` is the
- * promise form) and reports the outcome to `done` exactly once, on a later tick.
+ * Calls `verify` with `(profile, credentials, done)` (`req` first with `passReqToCallback`), in
+ * the form {@link callVerify} reads from its `length`, and reports the outcome to `done` exactly
+ * once, on a later tick.
  */
 export function callApiKeyVerify(
   verify: ApiKeyVerifyFunction | ApiKeyVerifyFunctionWithRequest,
@@ -54,22 +57,9 @@ export function callApiKeyVerify(
   credentials: ApiKeyCredentials,
   done: VerifyCallback,
 ): void {
-  const fn = verify as AnyFunction;
-  const args: unknown[] = passReqToCallback ? [req, profile, credentials] : [profile, credentials];
-  if (fn.length <= args.length) {
-    settlePromise(() => fn(...args), done);
-    return;
-  }
-  let settled = false;
-  const once: VerifyCallback = (err, user, info) => {
-    if (settled) return;
-    settled = true;
-    // nextTick keeps exceptions thrown by passport's success handling out of the verify call.
-    process.nextTick(done, err, user, info);
-  };
-  try {
-    fn(...args, once);
-  } catch (err) {
-    once(err);
-  }
+  callVerify(
+    verify,
+    passReqToCallback ? [req, profile, credentials] : [profile, credentials],
+    done,
+  );
 }

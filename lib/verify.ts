@@ -3,9 +3,9 @@
  */
 import type { Request } from 'express';
 import type { AgileCRMProfile } from './profile';
+import { callVerify, type VerifyCallback } from './verify-call';
 
-/** Called by a verify function: an error, the user (or `false` to fail the login), and info. */
-export type VerifyCallback = (err?: unknown, user?: Express.User | false, info?: object) => void;
+export type { VerifyCallback };
 
 /** The parsed token response handed to the five-argument verify forms. */
 export type TokenParams = Record<string, unknown>;
@@ -102,8 +102,6 @@ export type VerifyContextWithRequest =
   | (VerifyWithProfileAndRequest & ShorterThan5)
   | (VerifyWithParamsAndRequest & ShorterThan6);
 
-type AnyFunction = (...args: unknown[]) => unknown;
-
 /**
  * @internal The one form the strategy calls: every verify form, adapted by {@link adaptVerify}.
  * `profile` is `undefined` when `skipUserProfile` skipped the profile request.
@@ -119,75 +117,20 @@ export type LoginVerify = (
 
 /**
  * Returns one six-argument function `(req, accessToken, refreshToken, params, profile, done)`
- * that calls `verify` in the form its arity declares: five parameters (six with `req`) take the
- * token response too, four (five) take `done`, and anything shorter is the promise form. Shorter
- * includes `async () => user` and functions with default or rest parameters, whose `length` is
- * smaller than the parameters they name; treating those as callback forms would wait forever
- * for a `done` they never call.
+ * that calls `verify` the way passport-oauth2 does: with the token response too when it declares
+ * five parameters (six with `req`), and otherwise with `(accessToken, refreshToken, profile,
+ * done)`. {@link callVerify} decides from the rest of its `length` whether its promise counts.
  */
 export function adaptVerify(
   verify: VerifyFunction | VerifyFunctionWithRequest,
   passReqToCallback: boolean,
 ): LoginVerify {
-  const fn = verify as AnyFunction;
-  const lead = passReqToCallback ? 1 : 0;
-  const arity = fn.length;
+  const takesParams = verify.length >= (passReqToCallback ? 6 : 5);
   return (req, accessToken, refreshToken, params, profile, done) => {
     const head: unknown[] = passReqToCallback
       ? [req, accessToken, refreshToken]
       : [accessToken, refreshToken];
-    if (arity >= lead + 5) {
-      callWithCallback((once) => fn(...head, params, profile, once), done);
-    } else if (arity === lead + 4) {
-      callWithCallback((once) => fn(...head, profile, once), done);
-    } else {
-      settlePromise(() => fn(...head, profile), done);
-    }
+    const args = takesParams ? [...head, params, profile] : [...head, profile];
+    callVerify(verify, args, done);
   };
-}
-
-/**
- * Calls a callback-form verify. An `async` function written in that form returns a promise; if
- * it rejects before calling `done`, the rejection ends the login as an error instead of leaving
- * it waiting forever.
- */
-function callWithCallback(call: (once: VerifyCallback) => unknown, done: VerifyCallback): void {
-  let called = false;
-  const once: VerifyCallback = (err, user, info) => {
-    if (called) return;
-    called = true;
-    done(err, user, info);
-  };
-  // A synchronous throw propagates to passport-oauth2, which reports it as an error.
-  const result = call(once);
-  if (isThenable(result)) {
-    result.then(undefined, (err: unknown) => {
-      // After `done` the login is over: leave the application's own error unhandled, as it
-      // would be without this wrapper.
-      if (called) throw err;
-      process.nextTick(once, err);
-    });
-  }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-/**
- * Awaits a promise-form verify and reports its user (`null`/`undefined` become `false`, a failed
- * login) or its rejection to `done`, once, on a later tick.
- */
-export function settlePromise(call: () => unknown, done: VerifyCallback): void {
-  Promise.resolve()
-    .then(call)
-    .then(
-      // nextTick keeps exceptions thrown by passport's success handling out of this chain.
-      (user) => process.nextTick(done, null, user === null || user === undefined ? false : user),
-      (err: unknown) => process.nextTick(done, err),
-    );
 }

@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import request from 'supertest';
+import type { Request } from 'express';
+import type { AgileCRMProfile, ApiKeyCredentials } from '../../lib';
 import { ApiKeyStrategy } from '../../lib/api-key-strategy';
+import { nestPassportCallback } from '../helpers/nest-callback';
 import { DEMO_USER_BODY, EMAIL, postForm, startApp, useNock, type TestApp } from './helpers';
 
 describe('ApiKeyStrategy: verify forms', () => {
@@ -117,5 +120,61 @@ describe('ApiKeyStrategy: verify forms', () => {
     expect(res.status).to.equal(200);
     expect(res.body.user).to.deep.equal({ id: '6263975862861824123' });
     expect(app!.errors).to.have.length(0);
+  });
+
+  describe("NestJS's PassportStrategy mixin: async (...params) that calls the last parameter", () => {
+    it('gets (profile, credentials, done) and logs the user in', async () => {
+      const res = await login(
+        new ApiKeyStrategy(
+          nestPassportCallback((profile, credentials) => ({
+            id: (profile as AgileCRMProfile).id,
+            email: (credentials as ApiKeyCredentials).email,
+          })),
+        ),
+      );
+      expect(res.body.user).to.deep.equal({ id: '6263975862861824123', email: EMAIL });
+    });
+
+    it('with passReqToCallback gets (req, profile, credentials, done)', async () => {
+      const res = await login(
+        new ApiKeyStrategy(
+          { passReqToCallback: true },
+          nestPassportCallback((req, profile) => ({
+            id: (profile as AgileCRMProfile).id,
+            header: (req as Request).get('x-test'),
+          })),
+        ),
+      );
+      expect(res.body.user).to.deep.equal({ id: '6263975862861824123', header: 'from-request' });
+    });
+
+    it('validate returning false fails the login; throwing is an error', async () => {
+      const refused = await login(new ApiKeyStrategy(nestPassportCallback(() => false)));
+      expect(refused.body.failed.status).to.equal(401);
+      await app?.close();
+      nock('https://acme.agilecrm.com')
+        .get('/dev/api/users/current-user')
+        .reply(200, DEMO_USER_BODY);
+      const failed = await login(
+        new ApiKeyStrategy(
+          nestPassportCallback(() => {
+            throw new Error('validate threw');
+          }),
+        ),
+      );
+      expect(failed.status).to.equal(500);
+      expect(failed.body.error.message).to.equal('validate threw');
+      expect(app!.errors).to.have.length(1);
+    });
+  });
+
+  it('an async callback-form verify that rejects before done is an error', async () => {
+    const res = await login(
+      new ApiKeyStrategy(async (_profile, _credentials, _done) => {
+        throw new Error('lookup failed');
+      }),
+    );
+    expect(res.status).to.equal(500);
+    expect(res.body.error.message).to.equal('lookup failed');
   });
 });

@@ -22,9 +22,29 @@ describe('npm pack', function () {
     files = pack.files.map((file) => file.path);
   });
 
-  it('ships only dist/, package.json, README, LICENSE and CHANGELOG', () => {
+  it('ships only dist/, package.json, README, LICENSE, CHANGELOG and the testing/ stub', () => {
     const outside = files.filter((file) => !file.startsWith('dist/'));
-    expect(outside.sort()).to.deep.equal(['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json']);
+    expect(outside.sort()).to.deep.equal([
+      'CHANGELOG.md',
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'testing/package.json',
+    ]);
+  });
+
+  it("the testing/ stub, for resolvers that ignore exports (TypeScript's node10), names files that ship", () => {
+    const stub = JSON.parse(readFileSync(path.join(ROOT, 'testing', 'package.json'), 'utf8')) as {
+      main: string;
+      types: string;
+    };
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      exports: Record<string, { types: string; default: string }>;
+    };
+    const viaStub = [stub.types, stub.main].map((file) => path.posix.join('testing', file));
+    const viaExports = [pkg.exports['./testing']!.types, pkg.exports['./testing']!.default];
+    expect(viaStub).to.deep.equal(viaExports.map((file) => path.posix.normalize(file)));
+    for (const file of viaStub) expect(files).to.include(file);
   });
 
   it('ships the entry points named in package.json', () => {
@@ -52,83 +72,113 @@ describe('npm pack', function () {
   });
 });
 
+interface Manifest {
+  dependencies?: Record<string, string>;
+}
+
+const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Manifest;
+const declared = new Set(Object.keys(manifest.dependencies ?? {}));
+
+/** The package a bare specifier names: `@scope/name` or `name`. */
+function packageOf(spec: string): string {
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+function isBuiltin(spec: string): boolean {
+  return spec.startsWith('node:') || builtinModules.includes(spec);
+}
+
+/** The DefinitelyTyped package for `name`. */
+function typesOf(name: string): string {
+  return `@types/${name.startsWith('@') ? name.slice(1).replace('/', '__') : name}`;
+}
+
+/** Every file under dist/ whose name ends with `suffix`. */
+function distFiles(suffix: string, dir = path.join(ROOT, 'dist')): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (statSync(file).isDirectory()) found.push(...distFiles(suffix, file));
+    else if (name.endsWith(suffix)) found.push(file);
+  }
+  return found;
+}
+
+/** Packages dist's JavaScript requires, each with the first file that does. */
+function runtimeImports(): Map<string, string> {
+  const used = new Map<string, string>();
+  for (const file of distFiles('.js')) {
+    for (const [, spec] of readFileSync(file, 'utf8').matchAll(/require\("([^"]+)"\)/g)) {
+      if (spec!.startsWith('.') || isBuiltin(spec!)) continue;
+      if (!used.has(packageOf(spec!))) used.set(packageOf(spec!), path.relative(ROOT, file));
+    }
+  }
+  return used;
+}
+
+/** Packages dist's declarations import or augment, each with the first file that does. */
+function typeImports(): Map<string, string> {
+  const used = new Map<string, string>();
+  for (const file of distFiles('.d.ts')) {
+    const text = readFileSync(file, 'utf8');
+    const info = ts.preProcessFile(text, true, true);
+    const specs = [
+      ...info.importedFiles.map((f) => f.fileName),
+      ...[...text.matchAll(/^declare module '([^']+)'/gm)].map((m) => m[1]!),
+    ];
+    for (const spec of specs) {
+      if (spec.startsWith('.') || isBuiltin(spec)) continue;
+      const name = packageOf(spec);
+      if (name !== 'passport-agilecrm' && !used.has(name))
+        used.set(name, path.relative(ROOT, file));
+    }
+  }
+  return used;
+}
+
 describe('runtime dependencies of dist', () => {
   it('requires only Node built-ins and declared dependencies', () => {
-    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-      dependencies?: Record<string, string>;
-    };
-    const declared = new Set(Object.keys(pkg.dependencies ?? {}));
-    const builtins = new Set(builtinModules);
-    const undeclared = new Set<string>();
-    const walk = (dir: string): void => {
-      for (const name of readdirSync(dir)) {
-        const file = path.join(dir, name);
-        if (statSync(file).isDirectory()) walk(file);
-        else if (name.endsWith('.js')) {
-          for (const [, spec] of readFileSync(file, 'utf8').matchAll(/require\("([^"]+)"\)/g)) {
-            if (spec!.startsWith('.') || spec!.startsWith('node:') || builtins.has(spec!)) continue;
-            const pkgName = spec!.startsWith('@')
-              ? spec!.split('/').slice(0, 2).join('/')
-              : spec!.split('/')[0]!;
-            if (!declared.has(pkgName)) undeclared.add(`${pkgName} (${path.relative(ROOT, file)})`);
-          }
-        }
-      }
-    };
-    walk(path.join(ROOT, 'dist'));
-    expect([...undeclared]).to.deep.equal([]);
+    const undeclared = [...runtimeImports()]
+      .filter(([name]) => !declared.has(name))
+      .map(([name, file]) => `${name} (${file})`);
+    expect(undeclared).to.deep.equal([]);
   });
 });
 
 describe('type dependencies of dist', () => {
   it('the .d.ts files import only Node built-ins and packages whose types are dependencies', () => {
-    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-      dependencies?: Record<string, string>;
-    };
-    const declared = new Set(Object.keys(pkg.dependencies ?? {}));
-    const typesOf = (name: string): string =>
-      `@types/${name.startsWith('@') ? name.slice(1).replace('/', '__') : name}`;
-    const missing = new Set<string>();
-    const walk = (dir: string): void => {
-      for (const name of readdirSync(dir)) {
-        const file = path.join(dir, name);
-        if (statSync(file).isDirectory()) walk(file);
-        else if (name.endsWith('.d.ts')) {
-          const text = readFileSync(file, 'utf8');
-          const info = ts.preProcessFile(text, true, true);
-          const specs = [
-            ...info.importedFiles.map((f) => f.fileName),
-            ...[...text.matchAll(/^declare module '([^']+)'/gm)].map((m) => m[1]!),
-          ];
-          for (const spec of specs) {
-            if (spec.startsWith('.') || spec.startsWith('node:') || builtinModules.includes(spec))
-              continue;
-            const parts = spec.split('/');
-            const pkgName = spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
-            if (pkgName === 'passport-agilecrm') continue;
-            // The package itself must be a dependency when its JavaScript is used; its types
-            // may come with it or from @types.
-            if (!declared.has(typesOf(pkgName)) && !declared.has(pkgName)) {
-              missing.add(`${spec} (${path.relative(ROOT, file)})`);
-            } else if (!declared.has(typesOf(pkgName)) && !hasOwnTypes(pkgName)) {
-              missing.add(`${typesOf(pkgName)} for ${spec} (${path.relative(ROOT, file)})`);
-            }
-          }
-        }
+    const missing: string[] = [];
+    for (const [name, file] of typeImports()) {
+      // The package itself must be a dependency when its JavaScript is used; its types may come
+      // with it or from @types.
+      if (!declared.has(typesOf(name)) && !declared.has(name)) {
+        missing.push(`${name} (${file})`);
+      } else if (!declared.has(typesOf(name)) && !hasOwnTypes(name)) {
+        missing.push(`${typesOf(name)} for ${name} (${file})`);
       }
-    };
-    walk(path.join(ROOT, 'dist'));
-    expect([...missing]).to.deep.equal([]);
+    }
+    expect(missing).to.deep.equal([]);
+  });
+});
+
+describe('dependencies', () => {
+  it('holds only what dist requires or its declarations import', () => {
+    const runtime = runtimeImports();
+    const types = typeImports();
+    const needed = new Set([...runtime.keys(), ...types.keys(), ...[...types.keys()].map(typesOf)]);
+    const stray = [...declared].filter((name) => !needed.has(name));
+    expect(stray).to.deep.equal([]);
   });
 });
 
 /** True when an installed package ships its own type declarations. */
 function hasOwnTypes(name: string): boolean {
-  const manifest = JSON.parse(
+  const installed = JSON.parse(
     readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8'),
   ) as { types?: string; typings?: string; exports?: unknown };
   return (
-    Boolean(manifest.types ?? manifest.typings) ||
-    JSON.stringify(manifest.exports ?? '').includes('"types"')
+    Boolean(installed.types ?? installed.typings) ||
+    JSON.stringify(installed.exports ?? '').includes('"types"')
   );
 }

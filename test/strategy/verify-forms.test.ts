@@ -19,6 +19,7 @@ import {
   useNock,
   type Action,
 } from './helpers';
+import { nestPassportCallback } from '../helpers/nest-callback';
 
 const options: StrategyOptions = {
   clientID: CLIENT_ID,
@@ -201,16 +202,68 @@ describe('verify forms', () => {
     expect(action.args[0]).to.deep.equal({ id: '6263975862861824' });
   });
 
-  it('async verify functions with fewer declared parameters are the promise form', async () => {
+  it('async verify functions with fewer declared parameters resolve to the user', async () => {
     // `length` counts only parameters before the first default or rest parameter.
     const forms = [
       async () => ({ id: 'none' }),
       async (accessToken: string) => ({ id: accessToken }),
-      async (...args: unknown[]) => ({ id: String(args.length) }),
+      async (...args: unknown[]) => ({ id: typeof args[2] }),
     ];
     const ids: unknown[] = [];
     for (const verify of forms) ids.push((await run(makeStrategy({}, verify))).action.args[0]);
-    expect(ids).to.deep.equal([{ id: 'none' }, { id: ACCESS_TOKEN }, { id: '3' }]);
+    expect(ids).to.deep.equal([{ id: 'none' }, { id: ACCESS_TOKEN }, { id: 'object' }]);
+  });
+
+  describe("NestJS's PassportStrategy mixin: async (...params) that calls the last parameter", () => {
+    it('gets (accessToken, refreshToken, profile, done) and logs the user in', async () => {
+      const seen: unknown[] = [];
+      const verify = nestPassportCallback((accessToken, refreshToken, profile) => {
+        seen.push(accessToken, refreshToken, profile);
+        return { id: (profile as AgileCRMProfile).id };
+      });
+      const { action } = await run(makeStrategy({}, verify));
+      expect(action).to.deep.equal({ kind: 'success', args: [{ id: '6263975862861824' }, {}] });
+      expect(seen.slice(0, 2)).to.deep.equal([ACCESS_TOKEN, REFRESH_TOKEN]);
+      expectProfile(seen[2]);
+    });
+
+    it('with passReqToCallback gets req first', async () => {
+      const verify = nestPassportCallback((req, accessToken) => ({
+        id: String(accessToken),
+        hasQuery: 'query' in (req as Request),
+      }));
+      const { action } = await run(new Strategy(withRequest, verify));
+      expect(action.args[0]).to.deep.equal({ id: ACCESS_TOKEN, hasQuery: true });
+    });
+
+    it('validate returning false fails the login; throwing is an error', async () => {
+      const refused = await run(
+        makeStrategy(
+          {},
+          nestPassportCallback(() => false),
+        ),
+      );
+      expect(refused.action.kind).to.equal('fail');
+      const boom = new Error('validate threw');
+      const failed = await run(
+        makeStrategy(
+          {},
+          nestPassportCallback(() => {
+            throw boom;
+          }),
+        ),
+      );
+      expect(failed.action).to.deep.equal({ kind: 'error', args: [boom] });
+    });
+
+    it('with callbackArity: true (length set to validate.length + 1) is the callback form', async () => {
+      const verify = nestPassportCallback((_a, _r, profile) => ({
+        id: (profile as AgileCRMProfile).id,
+      }));
+      Object.defineProperty(verify, 'length', { value: 4 });
+      const { action } = await run(makeStrategy({}, verify));
+      expect(action.args[0]).to.deep.equal({ id: '6263975862861824' });
+    });
   });
 
   it('a plain function returning the user works as the promise form', async () => {
