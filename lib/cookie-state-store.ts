@@ -86,7 +86,7 @@ export class CookiePendingLoginStore implements PendingLoginStore {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError('CookiePendingLoginStore requires an options object with a secret');
     }
-    const secrets = checkSecrets(options.secret);
+    const [sealingSecret, ...otherSecrets] = checkSecrets(options.secret);
     this.#name = options.name ?? DEFAULT_NAME;
     this.#path = options.path ?? '/';
     if (!COOKIE_NAME.test(this.#name) || /^__(host|secure)-/i.test(this.#name)) {
@@ -100,7 +100,7 @@ export class CookiePendingLoginStore implements PendingLoginStore {
     const limits = checkLimits(options);
     this.#maxPending = limits.maxPending;
     this.#ttl = limits.ttl;
-    this.#sealer = new Sealer(secrets, PURPOSE);
+    this.#sealer = new Sealer(sealingSecret, otherSecrets, PURPOSE);
   }
 
   async save(req: unknown, login: PendingLogin): Promise<string> {
@@ -151,7 +151,13 @@ export class CookiePendingLoginStore implements PendingLoginStore {
     }
     const value = requestCookie(req, name);
     const logins = value === undefined ? undefined : this.#unseal(value);
-    return { name, secure, write, logins: logins ?? [], unreadable: value !== undefined && !logins };
+    return {
+      name,
+      secure,
+      write,
+      logins: logins ?? [],
+      unreadable: value !== undefined && !logins,
+    };
   }
 
   /** The logins sealed in `value`, or `undefined` when it is not a cookie of this store. */
@@ -183,7 +189,7 @@ export class CookiePendingLoginStore implements PendingLoginStore {
       if (first === texts.length - 1) {
         throw new Error(
           `CookiePendingLoginStore cannot keep this login in a cookie: its data takes ` +
-            `${Buffer.byteLength(texts[first]!)} bytes as JSON. Keep the application state small ` +
+            `${Buffer.byteLength(texts[first] ?? '')} bytes as JSON. Keep the application state small ` +
             '(an id or a path, not an object).',
         );
       }
@@ -223,7 +229,7 @@ export class CookiePendingLoginStore implements PendingLoginStore {
   }
 }
 
-function checkSecrets(secret: unknown): string[] {
+function checkSecrets(secret: unknown): [string, ...string[]] {
   const secrets = Array.isArray(secret) ? (secret as unknown[]) : [secret];
   if (
     secrets.length === 0 ||
@@ -233,7 +239,7 @@ function checkSecrets(secret: unknown): string[] {
       `CookiePendingLoginStore requires a secret option: a string of at least ${MIN_SECRET_LENGTH} characters, or an array of them`,
     );
   }
-  return secrets as string[];
+  return secrets as [string, ...string[]];
 }
 
 /** One login's JSON; application state that JSON cannot hold fails here, with its reason. */
@@ -251,7 +257,7 @@ function sealedJSON(sealed: SealedLogin): string {
 /** Length of the base64url cookie value sealing the JSON array of `texts` from `first` on. */
 function sealedLength(texts: readonly string[], first: number): number {
   let bytes = 2 + (texts.length - first - 1);
-  for (let i = first; i < texts.length; i++) bytes += Buffer.byteLength(texts[i]!);
+  for (const text of texts.slice(first)) bytes += Buffer.byteLength(text);
   return Math.ceil(((Sealer.OVERHEAD + bytes) * 4) / 3);
 }
 

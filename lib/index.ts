@@ -36,10 +36,7 @@ export {
   type SessionPendingLoginStoreOptions,
   type PendingLimits,
 } from './state-store';
-export {
-  CookiePendingLoginStore,
-  type CookiePendingLoginStoreOptions,
-} from './cookie-state-store';
+export { CookiePendingLoginStore, type CookiePendingLoginStoreOptions } from './cookie-state-store';
 export {
   AgileCRMError,
   AgileCRMAPIError,

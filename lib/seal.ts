@@ -22,13 +22,15 @@ export class Sealer {
   /** Bytes a sealed value adds to its plaintext, before base64url encoding. */
   static readonly OVERHEAD = 1 + IV_BYTES + TAG_BYTES;
 
+  readonly #sealingKey: Buffer;
   readonly #keys: readonly Buffer[];
 
   /** `purpose` is part of each key's derivation: another purpose derives other keys. */
-  constructor(secrets: readonly string[], purpose: string) {
-    this.#keys = secrets.map((secret) =>
-      Buffer.from(hkdfSync('sha256', secret, SALT, purpose, KEY_BYTES)),
-    );
+  constructor(sealingSecret: string, otherSecrets: readonly string[], purpose: string) {
+    const derive = (secret: string): Buffer =>
+      Buffer.from(hkdfSync('sha256', secret, SALT, purpose, KEY_BYTES));
+    this.#sealingKey = derive(sealingSecret);
+    this.#keys = [this.#sealingKey, ...otherSecrets.map(derive)];
   }
 
   /** `plaintext` encrypted and authenticated together with `context`, base64url-encoded. */
@@ -38,7 +40,7 @@ export class Sealer {
     out[0] = VERSION;
     const iv = out.subarray(1, 1 + IV_BYTES);
     randomFillSync(iv);
-    const cipher = createCipheriv('aes-256-gcm', this.#keys[0]!, iv);
+    const cipher = createCipheriv('aes-256-gcm', this.#sealingKey, iv);
     cipher.setAAD(associatedData(context));
     let at = 1 + IV_BYTES;
     at += cipher.update(body).copy(out, at);

@@ -123,7 +123,9 @@ describe('CookiePendingLoginStore', () => {
       const store = new CookiePendingLoginStore({ secret: SECRET });
       const req = new Jar().request({ secure: false, encrypted: true });
       await store.save(req, { domain: 'acme' });
-      expect(req.res.setCookies[0]).to.match(/^agilecrm_pending=/).and.not.include('Secure');
+      expect(req.res.setCookies[0])
+        .to.match(/^agilecrm_pending=/)
+        .and.not.include('Secure');
     });
 
     it('with another path, takes that Path and the __Secure- prefix on HTTPS', async () => {
@@ -147,16 +149,16 @@ describe('CookiePendingLoginStore', () => {
     });
 
     it('writes to a Fastify-style reply linked as req.res', async () => {
-      const headers: Record<string, unknown> = { 'set-cookie': 'session=1' };
+      const headers = new Map<string, unknown>([['set-cookie', 'session=1']]);
       const reply = {
         sent: false,
-        getHeader: (name: string) => headers[name],
-        removeHeader: (name: string) => delete headers[name],
-        header: (name: string, value: unknown) => (headers[name] = value),
+        getHeader: (name: string) => headers.get(name),
+        removeHeader: (name: string) => headers.delete(name),
+        header: (name: string, value: unknown) => headers.set(name, value),
       };
       const store = new CookiePendingLoginStore({ secret: SECRET });
       await store.save({ headers: {}, protocol: 'https', res: reply }, { domain: 'acme' });
-      const lines = headers['set-cookie'] as string[];
+      const lines = headers.get('set-cookie') as string[];
       expect(lines[0]).to.equal('session=1');
       expect(lines[1]).to.match(/^__Host-agilecrm_pending=.*; Secure/);
     });
@@ -226,7 +228,8 @@ describe('CookiePendingLoginStore', () => {
       for (const [n, v] of jar.cookies) copy.cookies.set(n, v);
       await jar.take(store, handle);
       const other = new Jar();
-      for (let i = 0; i < 9_999; i++) await other.take(store, await other.save(store, { domain: 'b' }));
+      for (let i = 0; i < 9_999; i++)
+        await other.take(store, await other.save(store, { domain: 'b' }));
       const stillTaken = new Jar();
       for (const [n, v] of copy.cookies) stillTaken.cookies.set(n, v);
       expect(await stillTaken.take(store, handle)).to.equal(undefined);
@@ -447,7 +450,9 @@ describe('CookiePendingLoginStore', () => {
 
   describe('options', () => {
     const make = (options: unknown) => () =>
-      new CookiePendingLoginStore(options as ConstructorParameters<typeof CookiePendingLoginStore>[0]);
+      new CookiePendingLoginStore(
+        options as ConstructorParameters<typeof CookiePendingLoginStore>[0],
+      );
 
     it('requires a secret of at least 32 characters, or an array of them', () => {
       const message = /requires a secret option: a string of at least 32 characters/;
