@@ -4,7 +4,6 @@
  * progress. Starting a login stores nothing server-side, and any instance holding the secret
  * can finish it.
  */
-import { stringifySetCookie } from 'cookie';
 import { cookieWriter, isHTTPS, requestCookie, type CookieWriter } from './http-cookies';
 import { Sealer } from './seal';
 import {
@@ -176,39 +175,37 @@ export class CookiePendingLoginStore implements PendingLoginStore {
   #sealedCookie(cookie: RequestCookie, logins: SealedLogin[], now: number): string {
     const texts = logins.map((sealed) => sealedJSON(sealed));
     const newest = Math.max(...logins.map(([, expiresAt]) => expiresAt));
-    const attributes = {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: cookie.secure,
-      path: this.#path,
-      maxAge: Math.ceil((newest - now) / 1000),
-    } as const;
-    const room = MAX_COOKIE_BYTES - stringifySetCookie(cookie.name, '', attributes).length;
+    const maxAge = Math.ceil((newest - now) / 1000);
+    const room = MAX_COOKIE_BYTES - this.#line(cookie, '', maxAge).length;
     let first = 0;
     while (sealedLength(texts, first) > room) {
       if (first === texts.length - 1) {
         throw new Error(
           `CookiePendingLoginStore cannot keep this login in a cookie: its data takes ` +
-            `${Buffer.byteLength(texts[first] ?? '')} bytes as JSON. Keep the application state small ` +
-            '(an id or a path, not an object).',
+            `${Buffer.byteLength(texts[first] ?? '')} bytes as JSON. Keep the application ` +
+            'state small (an id or a path, not an object).',
         );
       }
       first++;
     }
     const plaintext = `[${texts.slice(first).join(',')}]`;
-    return stringifySetCookie(cookie.name, this.#sealer.seal(plaintext, this.#name), attributes);
+    return this.#line(cookie, this.#sealer.seal(plaintext, this.#name), maxAge);
   }
 
-  /** The `Set-Cookie` line that removes the cookie. */
+  /** The `Set-Cookie` line that removes the cookie (`Expires` for clients without Max-Age). */
   #clearedCookie(cookie: RequestCookie): string {
-    return stringifySetCookie(cookie.name, '', {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: cookie.secure,
-      path: this.#path,
-      maxAge: 0,
-      expires: new Date(0),
-    });
+    return this.#line(cookie, '', 0, '; Expires=Thu, 01 Jan 1970 00:00:00 GMT');
+  }
+
+  /**
+   * A `Set-Cookie` line. The name and path were checked at construction and values are
+   * base64url, so nothing in it needs escaping.
+   */
+  #line(cookie: RequestCookie, value: string, maxAge: number, expires = ''): string {
+    const line =
+      `${cookie.name}=${value}; Max-Age=${maxAge}; Path=${this.#path}${expires}; ` +
+      'HttpOnly; SameSite=Lax';
+    return cookie.secure ? `${line}; Secure` : line;
   }
 
   /** Not expired, and not taken by this process (a stale copy can bring a taken one back). */

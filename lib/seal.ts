@@ -2,7 +2,8 @@
  * Authenticated encryption of short strings for cookies: AES-256-GCM under keys derived with
  * HKDF-SHA256 from the application's secrets, one key per secret and purpose.
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import { fillRandom } from './random';
 
 /** First byte of every sealed value; a later format gets another. */
 const VERSION = 1;
@@ -39,7 +40,7 @@ export class Sealer {
     const out = Buffer.allocUnsafe(1 + IV_BYTES + body.length + TAG_BYTES);
     out[0] = VERSION;
     const iv = out.subarray(1, 1 + IV_BYTES);
-    randomFillSync(iv);
+    fillRandom(iv);
     const cipher = createCipheriv('aes-256-gcm', this.#sealingKey, iv);
     cipher.setAAD(associatedData(context));
     let at = 1 + IV_BYTES;
