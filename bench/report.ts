@@ -3,6 +3,7 @@
  * the target checks, and the JSON result record.
  */
 import type { BenchConfig, VariantName } from './config';
+import type { RedisRunResult } from './redis-run';
 import type { PhaseFigures } from './measure';
 import { median, pairedRatios, spread, type Spread } from './stats';
 
@@ -58,6 +59,8 @@ export interface BenchResult {
   coldStartMs: Record<string, { median: number; min: number; max: number; runs: number[] }>;
   targets: TargetCheck[];
   variants: VariantResult[];
+  /** The run with a Redis session store, unless skipped with BENCH_REDIS=0. */
+  redis?: RedisRunResult;
 }
 
 /** One target of issue 5 and whether this run met it. */
@@ -262,14 +265,17 @@ function heapLogins(result: BenchResult): number {
   return counts.length > 0 ? Math.min(...counts) : result.config.heapLogins;
 }
 
-function ratioText(s: Spread): string {
+/** A ratio spread as printed: min / **median** / max. */
+export function ratioText(s: Spread): string {
   return `${s.min.toFixed(2)} / **${s.median.toFixed(2)}** / ${s.max.toFixed(2)}`;
 }
 
-function fixed(value: number | undefined, digits: number): string {
+/** `value` with `digits` decimals; empty when there is none. */
+export function fixed(value: number | undefined, digits: number): string {
   return value === undefined ? '' : value.toFixed(digits);
 }
 
-function mb(bytes: number): string {
+/** Bytes as MB with two decimals. */
+export function mb(bytes: number): string {
   return (bytes / (1024 * 1024)).toFixed(2);
 }
