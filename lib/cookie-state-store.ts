@@ -70,7 +70,7 @@ interface RequestCookie {
  * rely on Agile CRM refusing a used authorization code.
  *
  * @example
- * new Strategy({ ...options, store: new CookiePendingLoginStore({ secret: process.env.SESSION_SECRET }) }, verify);
+ * new Strategy({ ...options, store: new CookiePendingLoginStore({ secret: process.env.SESSION_SECRET! }) }, verify);
  */
 export class CookiePendingLoginStore implements PendingLoginStore {
   readonly #sealer: Sealer;
