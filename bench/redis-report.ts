@@ -3,7 +3,7 @@
  * redis-run.ts.
  */
 import type { CallFigure, RedisRunResult, StoreFigures } from './redis-run';
-import { fixed, mb, ratioText, type TargetCheck } from './report';
+import { fixed, mb, metricRow, ratioText, type TargetCheck } from './report';
 
 /** Targets of the Redis run (pending logins in a cookie against the session). */
 const MAX_CALLS_PER_LOGIN = 2;
@@ -14,15 +14,7 @@ export function formatRedisTable(result: RedisRunResult): string {
   const names = result.variants.map((v) => v.name);
   const label = (name: string): string => (name === 'ours' ? 'ours (cookie store)' : name);
   const header = ['figure', ...names.map(label), 'ours/baseline (min / median / max)'];
-  const rows: string[][] = [];
-  for (const metric of result.compared) {
-    const digits = metric.id.startsWith('loginsPerSecond') ? 0 : 2;
-    rows.push([
-      `${metric.label} (${metric.higherIsBetter ? 'higher' : 'lower'} is better)`,
-      ...names.map((n) => fixed(metric.medians[n], digits)),
-      metric.oursOverBaseline ? ratioText(metric.oursOverBaseline) : '',
-    ]);
-  }
+  const rows = result.compared.map((metric) => metricRow(metric, names));
   const storeRow = (text: string, pick: (s: StoreFigures) => CallFigure): string[] => [
     text,
     ...names.map((n) => callText(result.store[n] && pick(result.store[n]))),

@@ -210,16 +210,10 @@ export function formatTable(result: BenchResult): string {
     'ours/baseline (min / median / max)',
     'ours/limit (min / median / max)',
   ];
-  const rows: string[][] = [];
-  for (const metric of result.compared) {
-    const digits = metric.id.startsWith('loginsPerSecond') ? 0 : 2;
-    rows.push([
-      `${metric.label} (${metric.higherIsBetter ? 'higher' : 'lower'} is better)`,
-      ...names.map((n) => fixed(metric.medians[n], digits)),
-      metric.oursOverBaseline ? ratioText(metric.oursOverBaseline) : '',
-      metric.oursOverLimit ? ratioText(metric.oursOverLimit) : '',
-    ]);
-  }
+  const rows = result.compared.map((metric) => [
+    ...metricRow(metric, names),
+    metric.oursOverLimit ? ratioText(metric.oursOverLimit) : '',
+  ]);
   rows.push([
     'provider connections opened per login, steady state',
     ...names.map((n) => fixed(result.connectionsPerLogin[n], 3)),
@@ -252,6 +246,16 @@ export function formatTable(result: BenchResult): string {
   return [header, header.map(() => '---'), ...rows]
     .map((cells) => `| ${cells.join(' | ')} |`)
     .join('\n');
+}
+
+/** A metric's label, its median for each of `names` and the ours/baseline ratios. */
+export function metricRow(metric: ComparedMetric, names: readonly VariantName[]): string[] {
+  const digits = metric.id.startsWith('loginsPerSecond') ? 0 : 2;
+  return [
+    `${metric.label} (${metric.higherIsBetter ? 'higher' : 'lower'} is better)`,
+    ...names.map((n) => fixed(metric.medians[n], digits)),
+    metric.oursOverBaseline ? ratioText(metric.oursOverBaseline) : '',
+  ];
 }
 
 /** The target checks as lines. */
