@@ -6,6 +6,7 @@
  */
 import { cookieWriter, isHTTPS, requestCookie, type CookieWriter } from './http-cookies';
 import { Sealer } from './seal';
+import { TakenHandles } from './taken-handles';
 import {
   checkLimits,
   newHandle,
@@ -19,7 +20,7 @@ const DEFAULT_NAME = 'agilecrm_pending';
 const MIN_SECRET_LENGTH = 32;
 /** Browsers keep a cookie only up to 4096 bytes; the whole `Set-Cookie` line stays within it. */
 const MAX_COOKIE_BYTES = 4096;
-/** Most taken handles remembered per process (about 1.5 MB), each until its login expires. */
+/** Most taken handles remembered per process (about 1 MB), each until its login expires. */
 const MAX_TAKEN = 10_000;
 /** RFC 6265's cookie-name token. */
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -78,14 +79,14 @@ export class CookiePendingLoginStore implements PendingLoginStore {
   readonly #path: string;
   readonly #maxPending: number;
   readonly #ttl: number;
-  /** Handles taken by this process, oldest first, each kept until its login expires. */
-  readonly #taken = new Map<string, number>();
+  /** Handles taken by this process, each kept until its login expires. */
+  readonly #taken = new TakenHandles(MAX_TAKEN);
 
   constructor(options: CookiePendingLoginStoreOptions) {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError('CookiePendingLoginStore requires an options object with a secret');
     }
-    const [sealingSecret, ...otherSecrets] = checkSecrets(options.secret);
+    const [secret, ...retired] = checkSecrets(options.secret);
     this.#name = options.name ?? DEFAULT_NAME;
     this.#path = options.path ?? '/';
     if (!COOKIE_NAME.test(this.#name) || /^__(host|secure)-/i.test(this.#name)) {
@@ -99,7 +100,7 @@ export class CookiePendingLoginStore implements PendingLoginStore {
     const limits = checkLimits(options);
     this.#maxPending = limits.maxPending;
     this.#ttl = limits.ttl;
-    this.#sealer = new Sealer(sealingSecret, otherSecrets, PURPOSE);
+    this.#sealer = new Sealer({ secret, retired, purpose: PURPOSE, context: this.#name });
   }
 
   async save(req: unknown, login: PendingLogin): Promise<string> {
@@ -128,7 +129,7 @@ export class CookiePendingLoginStore implements PendingLoginStore {
       rest.length > 0 ? this.#sealedCookie(cookie, rest, now) : this.#clearedCookie(cookie),
     );
     const [storedHandle, expiresAt, domain, codeVerifier, appState] = found;
-    if (expiresAt <= now || !this.#claim(storedHandle, expiresAt, now)) return undefined;
+    if (expiresAt <= now || !this.#taken.claim(storedHandle, expiresAt, now)) return undefined;
     const taken: PendingLogin = { domain };
     if (codeVerifier !== null) taken.codeVerifier = codeVerifier;
     if (found.length > 4) taken.appState = appState;
@@ -162,7 +163,7 @@ export class CookiePendingLoginStore implements PendingLoginStore {
   /** The logins sealed in `value`, or `undefined` when it is not a cookie of this store. */
   #unseal(value: string): SealedLogin[] | undefined {
     if (value.length > MAX_COOKIE_BYTES) return undefined;
-    const json = this.#sealer.open(value, this.#name);
+    const json = this.#sealer.open(value);
     if (json === undefined) return undefined;
     const parsed: unknown = JSON.parse(json);
     return Array.isArray(parsed) && parsed.every(isSealedLogin) ? parsed : undefined;
@@ -189,7 +190,7 @@ export class CookiePendingLoginStore implements PendingLoginStore {
       first++;
     }
     const plaintext = `[${texts.slice(first).join(',')}]`;
-    return this.#line(cookie, this.#sealer.seal(plaintext, this.#name), maxAge);
+    return this.#line(cookie, this.#sealer.seal(plaintext), maxAge);
   }
 
   /** The `Set-Cookie` line that removes the cookie (`Expires` for clients without Max-Age). */
@@ -211,18 +212,6 @@ export class CookiePendingLoginStore implements PendingLoginStore {
   /** Not expired, and not taken by this process (a stale copy can bring a taken one back). */
   #isLive([handle, expiresAt]: SealedLogin, now: number): boolean {
     return expiresAt > now && !this.#taken.has(handle);
-  }
-
-  /** Records `handle` as taken until it expires; false when it already was. */
-  #claim(handle: string, expiresAt: number, now: number): boolean {
-    if (this.#taken.has(handle)) return false;
-    // Entries are oldest first: forget the expired ones, and the oldest beyond the bound.
-    for (const [taken, until] of this.#taken) {
-      if (until > now && this.#taken.size < MAX_TAKEN) break;
-      this.#taken.delete(taken);
-    }
-    this.#taken.set(handle, expiresAt);
-    return true;
   }
 }
 

@@ -12,6 +12,18 @@ const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 const SALT = 'passport-agilecrm';
 
+/** What a {@link Sealer} is for. */
+export interface SealerOptions {
+  /** Seals, and opens. */
+  secret: string;
+  /** Only open: the secrets being replaced. */
+  retired: readonly string[];
+  /** Part of each key's derivation: another purpose derives other keys. */
+  purpose: string;
+  /** Authenticated with each value (a cookie's name): a value sealed for another does not open. */
+  context: string;
+}
+
 /**
  * Seals with the first key and opens with any of them, so a secret can be replaced without
  * failing the values sealed under the previous one.
@@ -25,24 +37,26 @@ export class Sealer {
 
   readonly #sealingKey: Buffer;
   readonly #keys: readonly Buffer[];
+  /** The version byte is authenticated too, so no value can be opened as another format. */
+  readonly #associatedData: Buffer;
 
-  /** `purpose` is part of each key's derivation: another purpose derives other keys. */
-  constructor(sealingSecret: string, otherSecrets: readonly string[], purpose: string) {
+  constructor(options: SealerOptions) {
     const derive = (secret: string): Buffer =>
-      Buffer.from(hkdfSync('sha256', secret, SALT, purpose, KEY_BYTES));
-    this.#sealingKey = derive(sealingSecret);
-    this.#keys = [this.#sealingKey, ...otherSecrets.map(derive)];
+      Buffer.from(hkdfSync('sha256', secret, SALT, options.purpose, KEY_BYTES));
+    this.#sealingKey = derive(options.secret);
+    this.#keys = [this.#sealingKey, ...options.retired.map(derive)];
+    this.#associatedData = Buffer.from(`${VERSION}:${options.context}`, 'utf8');
   }
 
-  /** `plaintext` encrypted and authenticated together with `context`, base64url-encoded. */
-  seal(plaintext: string, context: string): string {
+  /** `plaintext` encrypted and authenticated, base64url-encoded. */
+  seal(plaintext: string): string {
     const body = Buffer.from(plaintext, 'utf8');
     const out = Buffer.allocUnsafe(1 + IV_BYTES + body.length + TAG_BYTES);
     out[0] = VERSION;
     const iv = out.subarray(1, 1 + IV_BYTES);
     fillRandom(iv);
     const cipher = createCipheriv('aes-256-gcm', this.#sealingKey, iv);
-    cipher.setAAD(associatedData(context));
+    cipher.setAAD(this.#associatedData);
     let at = 1 + IV_BYTES;
     at += cipher.update(body).copy(out, at);
     at += cipher.final().copy(out, at);
@@ -51,19 +65,18 @@ export class Sealer {
   }
 
   /**
-   * The plaintext of a value sealed by {@link seal} with the same `context` under one of the
-   * keys; `undefined` for anything else (tampered, truncated, another key or context).
+   * The plaintext of a value sealed by {@link seal} under one of the keys, for the same purpose
+   * and context; `undefined` for anything else (tampered, truncated, another key or context).
    */
-  open(sealed: string, context: string): string | undefined {
+  open(sealed: string): string | undefined {
     const bytes = Buffer.from(sealed, 'base64url');
     if (bytes.length < 1 + IV_BYTES + TAG_BYTES || bytes[0] !== VERSION) return undefined;
     const iv = bytes.subarray(1, 1 + IV_BYTES);
     const body = bytes.subarray(1 + IV_BYTES, bytes.length - TAG_BYTES);
     const tag = bytes.subarray(bytes.length - TAG_BYTES);
-    const aad = associatedData(context);
     for (const key of this.#keys) {
       const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-      decipher.setAAD(aad);
+      decipher.setAAD(this.#associatedData);
       decipher.setAuthTag(tag);
       const plain = decipher.update(body);
       try {
@@ -74,9 +87,4 @@ export class Sealer {
     }
     return undefined;
   }
-}
-
-/** The version byte is authenticated too, so no value can be opened as another format. */
-function associatedData(context: string): Buffer {
-  return Buffer.from(`${VERSION}:${context}`, 'utf8');
 }
