@@ -5,7 +5,15 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import type { VariantName } from './config';
 import type { Hosting } from './hosting';
-import { ENV_HOSTING, ENV_SETTINGS, ENV_VARIANT, type Command, type Reply } from './protocol';
+import {
+  ENV_HOSTING,
+  ENV_SETTINGS,
+  ENV_STORES,
+  ENV_VARIANT,
+  type Command,
+  type Reply,
+} from './protocol';
+import type { AppStores } from './session-store';
 import type { ProviderSettings } from './variants/settings';
 
 /** Counters read from the app process. */
@@ -40,6 +48,7 @@ export class AppProcess {
     variant: VariantName,
     settings: ProviderSettings,
     hosting: Hosting,
+    stores: AppStores = {},
   ): Promise<AppProcess> {
     const child = fork(path.join(__dirname, 'app.ts'), [], {
       execArgv: ['--import', 'tsx', '--expose-gc', ...profileFlags(variant)],
@@ -48,6 +57,7 @@ export class AppProcess {
         [ENV_VARIANT]: variant,
         [ENV_SETTINGS]: JSON.stringify(settings),
         [ENV_HOSTING]: hosting,
+        [ENV_STORES]: JSON.stringify(stores),
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

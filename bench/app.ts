@@ -4,8 +4,17 @@
  */
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
-import { createAppServer, HOSTINGS } from './hosting';
-import { ENV_HOSTING, ENV_SETTINGS, ENV_VARIANT, type Command, type Reply } from './protocol';
+import type { VariantName } from './config';
+import { createAppServer, HOSTINGS, type Hosting } from './hosting';
+import {
+  ENV_HOSTING,
+  ENV_SETTINGS,
+  ENV_STORES,
+  ENV_VARIANT,
+  type Command,
+  type Reply,
+} from './protocol';
+import { openSessionStore, type AppStores } from './session-store';
 import { createVariantApp } from './variant-app';
 import type { ProviderSettings } from './variants/settings';
 
@@ -19,15 +28,21 @@ tls.connect = function countedConnect(this: unknown, ...args: unknown[]) {
   return Reflect.apply(connect, this, args) as tls.TLSSocket;
 } as typeof tls.connect;
 
-const variant = process.env[ENV_VARIANT];
+const variant = variantNamed(process.env[ENV_VARIANT]);
 const settings = JSON.parse(process.env[ENV_SETTINGS] ?? '{}') as ProviderSettings;
+const stores = JSON.parse(process.env[ENV_STORES] ?? '{}') as AppStores;
+const hosting = hostingNamed(process.env[ENV_HOSTING]);
 
-if (variant !== 'ours' && variant !== 'baseline' && variant !== 'limit') {
-  throw new Error(`unknown variant "${String(variant)}"`);
+function variantNamed(name: string | undefined): VariantName {
+  if (name === 'ours' || name === 'baseline' || name === 'limit') return name;
+  throw new Error(`unknown variant "${String(name)}"`);
 }
-const hosting = HOSTINGS.find((name) => name === process.env[ENV_HOSTING]);
-if (hosting === undefined) throw new Error(`unknown hosting "${String(process.env[ENV_HOSTING])}"`);
-const { app, providerAgent } = createVariantApp(variant, settings);
+
+function hostingNamed(name: string | undefined): Hosting {
+  const found = HOSTINGS.find((known) => known === name);
+  if (found === undefined) throw new Error(`unknown hosting "${String(name)}"`);
+  return found;
+}
 
 function reply(message: Reply): void {
   process.send?.(message);
@@ -40,13 +55,24 @@ function collectGarbage(): void {
   global.gc();
 }
 
-const server = createAppServer(app, hosting).listen(0, '127.0.0.1', () => {
-  reply({ type: 'ready', port: (server.address() as AddressInfo).port });
-});
-// The driver's connections idle while other variants run; keep them open between rounds.
-server.keepAliveTimeout = 120_000;
+async function start(): Promise<void> {
+  const sessions = await openSessionStore(stores);
+  const { app, providerAgent } = createVariantApp(variant, settings, {
+    sessionStore: sessions.store,
+    pendingLogins: stores.pendingLogins,
+  });
+  const server = createAppServer(app, hosting).listen(0, '127.0.0.1', () => {
+    reply({ type: 'ready', port: (server.address() as AddressInfo).port });
+  });
+  // The driver's connections idle while other variants run; keep them open between rounds.
+  server.keepAliveTimeout = 120_000;
+  process.on('message', (command: Command) => answer(command, providerAgent));
+  process.on('disconnect', () => {
+    sessions.close().finally(() => process.exit(0));
+  });
+}
 
-process.on('message', (command: Command) => {
+function answer(command: Command, providerAgent: { destroy(): void }): void {
   if (command.type === 'sample') {
     const cpu = process.cpuUsage();
     reply({
@@ -65,5 +91,9 @@ process.on('message', (command: Command) => {
     collectGarbage();
     reply({ id: command.id, type: 'gc', heapUsed: process.memoryUsage().heapUsed });
   }
+}
+
+start().catch((err: unknown) => {
+  process.stderr.write(`bench app ${variant} failed to start: ${String(err)}\n`);
+  process.exit(1);
 });
-process.on('disconnect', () => process.exit(0));

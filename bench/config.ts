@@ -27,6 +27,8 @@ export interface BenchConfig {
   variants: VariantName[];
   /** How the apps are served (see hosting.ts). */
   hosting: Hosting;
+  /** Run ours (cookie store) and the baseline again with sessions in Redis (redis-run.ts). */
+  redis: boolean;
 }
 
 /** The three apps compared. */
@@ -34,7 +36,7 @@ export type VariantName = 'ours' | 'baseline' | 'limit';
 
 const ALL_VARIANTS: VariantName[] = ['ours', 'baseline', 'limit'];
 
-const FULL: Omit<BenchConfig, 'variants' | 'hosting'> = {
+const FULL: Omit<BenchConfig, 'variants' | 'hosting' | 'redis'> = {
   // Many short rounds, and within a round the apps take turns (login by login at concurrency 1,
   // 150 logins at a time at concurrency 16), so every app meets the same bursts of outside load.
   // When each app ran its 300 logins at concurrency 16 in one go (under half a second), one
@@ -51,7 +53,7 @@ const FULL: Omit<BenchConfig, 'variants' | 'hosting'> = {
   coldRuns: 20,
 };
 
-const QUICK: Omit<BenchConfig, 'variants' | 'hosting'> = {
+const QUICK: Omit<BenchConfig, 'variants' | 'hosting' | 'redis'> = {
   rounds: 2,
   loginsC1: 50,
   loginsC16: 160,
@@ -63,7 +65,10 @@ const QUICK: Omit<BenchConfig, 'variants' | 'hosting'> = {
   coldRuns: 5,
 };
 
-/** Reads `BENCH_*` variables; `BENCH_QUICK=1` starts from the smoke-run sizes. */
+/**
+ * Reads `BENCH_*` variables; `BENCH_QUICK=1` starts from the smoke-run sizes, `BENCH_REDIS=0`
+ * skips the Redis run.
+ */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
   const base = env['BENCH_QUICK'] === '1' ? QUICK : FULL;
   return {
@@ -78,6 +83,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     coldRuns: positive(env, 'BENCH_COLD_RUNS', base.coldRuns),
     variants: variants(env['BENCH_VARIANTS']),
     hosting: hosting(env['BENCH_HOSTING']),
+    redis: env['BENCH_REDIS'] !== '0',
   };
 }
 

@@ -2,6 +2,10 @@
  * The load driver: virtual users doing complete logins against one variant app over plain HTTP
  * keep-alive. Consent happens in-process through the emulator, so the only provider traffic is
  * the app's own (token exchange and profile fetch in the callback).
+ *
+ * Each virtual user keeps its cookies as a browser does. By default a user logs in again with
+ * the session of its last login; with `freshVisitors` every login starts without cookies, as a
+ * visitor who is not logged in.
  */
 import * as http from 'node:http';
 
@@ -44,17 +48,27 @@ interface Answer {
   body: string;
 }
 
-/** Drives logins against the app at `origin`. Each virtual user keeps its session cookie. */
+/** Options of {@link LoginDriver}. */
+export interface DriverOptions {
+  /** Every login starts with no cookies, as a visitor who is not logged in. */
+  freshVisitors?: boolean;
+}
+
+/** Drives logins against the app at `origin`. Each virtual user keeps its cookies. */
 export class LoginDriver {
   private _agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  private _cookies: (string | undefined)[] = [];
+  /** Each virtual user's cookies by name. */
+  private _jars: Map<string, string>[] = [];
   private _url: URL;
+  private _freshVisitors: boolean;
 
   constructor(
     origin: string,
     private readonly _approve: Approve,
+    options: DriverOptions = {},
   ) {
     this._url = new URL(origin);
+    this._freshVisitors = options.freshVisitors === true;
   }
 
   /** Runs `count` complete logins with `concurrency` virtual users. */
@@ -84,9 +98,25 @@ export class LoginDriver {
       const callbackMs = await this._login(slot);
       return { callbackMs, totalMs: Number(process.hrtime.bigint() - t0) / 1e6 };
     } catch (err) {
-      this._cookies[slot] = undefined;
+      this._jars[slot]?.clear();
       return { error: err instanceof Error ? err.message : String(err) };
     }
+  }
+
+  /**
+   * `count` login starts by new visitors that never come back from the consent page: the app
+   * redirects each to Agile CRM, and the login is abandoned there.
+   */
+  async abandonStarts(count: number): Promise<void> {
+    const slot = this._jars.length;
+    for (let i = 0; i < count; i++) {
+      this._jars[slot]?.clear();
+      const start = await this._get('/login', slot);
+      if (start.status !== 302) {
+        throw new Error(`GET /login answered ${start.status}: ${start.body.slice(0, 200)}`);
+      }
+    }
+    this._jars.length = slot;
   }
 
   /**
@@ -97,6 +127,7 @@ export class LoginDriver {
   async prime(count: number): Promise<void> {
     const callbacks = await Promise.all(
       Array.from({ length: count }, async (_, slot) => {
+        if (this._freshVisitors) this._jars[slot]?.clear();
         const start = await this._get('/login', slot);
         if (start.status !== 302 || start.location === undefined) {
           throw new Error(`GET /login answered ${start.status}: ${start.body.slice(0, 200)}`);
@@ -121,6 +152,7 @@ export class LoginDriver {
 
   /** One login; returns the callback's latency in ms. */
   private async _login(slot: number): Promise<number> {
+    if (this._freshVisitors) this._jars[slot]?.clear();
     const start = await this._get('/login', slot);
     if (start.status !== 302 || start.location === undefined) {
       throw new Error(`GET /login answered ${start.status}: ${start.body.slice(0, 200)}`);
@@ -136,7 +168,8 @@ export class LoginDriver {
   }
 
   private _get(path: string, slot: number): Promise<Answer> {
-    const cookie = this._cookies[slot];
+    const jar = (this._jars[slot] ??= new Map());
+    const cookie = jar.size === 0 ? undefined : cookieHeader(jar);
     return new Promise((resolve, reject) => {
       const req = http.request(
         {
@@ -147,8 +180,8 @@ export class LoginDriver {
           headers: cookie === undefined ? {} : { cookie },
         },
         (res) => {
-          const setCookie = res.headers['set-cookie']?.[0];
-          if (setCookie !== undefined) this._cookies[slot] = setCookie.split(';', 1)[0];
+          const setCookie = res.headers['set-cookie'];
+          if (setCookie !== undefined) keepCookies(jar, setCookie);
           let body = '';
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => (body += chunk));
@@ -165,5 +198,23 @@ export class LoginDriver {
       req.on('error', reject);
       req.end();
     });
+  }
+}
+
+function cookieHeader(jar: Map<string, string>): string {
+  let header = '';
+  for (const [name, value] of jar) header += `${header === '' ? '' : '; '}${name}=${value}`;
+  return header;
+}
+
+/** Keeps the cookies a response set, and forgets the ones it cleared (empty or expired). */
+function keepCookies(jar: Map<string, string>, setCookie: string[]): void {
+  for (const line of setCookie) {
+    const pair = line.split(';', 1)[0]!;
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
+    if (value === '' || /;\s*max-age=0(;|$)/i.test(line)) jar.delete(name);
+    else jar.set(name, value);
   }
 }

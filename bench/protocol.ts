@@ -19,3 +19,4 @@ export type Reply =
 export const ENV_VARIANT = 'BENCH_APP_VARIANT';
 export const ENV_SETTINGS = 'BENCH_APP_SETTINGS';
 export const ENV_HOSTING = 'BENCH_APP_HOSTING';
+export const ENV_STORES = 'BENCH_APP_STORES';

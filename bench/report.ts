@@ -3,6 +3,7 @@
  * the target checks, and the JSON result record.
  */
 import type { BenchConfig, VariantName } from './config';
+import type { RedisRunResult } from './redis-run';
 import type { PhaseFigures } from './measure';
 import { median, pairedRatios, spread, type Spread } from './stats';
 
@@ -58,6 +59,8 @@ export interface BenchResult {
   coldStartMs: Record<string, { median: number; min: number; max: number; runs: number[] }>;
   targets: TargetCheck[];
   variants: VariantResult[];
+  /** The run with a Redis session store, unless skipped with BENCH_REDIS=0. */
+  redis?: RedisRunResult;
 }
 
 /** One target of issue 5 and whether this run met it. */
@@ -207,16 +210,10 @@ export function formatTable(result: BenchResult): string {
     'ours/baseline (min / median / max)',
     'ours/limit (min / median / max)',
   ];
-  const rows: string[][] = [];
-  for (const metric of result.compared) {
-    const digits = metric.id.startsWith('loginsPerSecond') ? 0 : 2;
-    rows.push([
-      `${metric.label} (${metric.higherIsBetter ? 'higher' : 'lower'} is better)`,
-      ...names.map((n) => fixed(metric.medians[n], digits)),
-      metric.oursOverBaseline ? ratioText(metric.oursOverBaseline) : '',
-      metric.oursOverLimit ? ratioText(metric.oursOverLimit) : '',
-    ]);
-  }
+  const rows = result.compared.map((metric) => [
+    ...metricRow(metric, names),
+    metric.oursOverLimit ? ratioText(metric.oursOverLimit) : '',
+  ]);
   rows.push([
     'provider connections opened per login, steady state',
     ...names.map((n) => fixed(result.connectionsPerLogin[n], 3)),
@@ -251,6 +248,16 @@ export function formatTable(result: BenchResult): string {
     .join('\n');
 }
 
+/** A metric's label, its median for each of `names` and the ours/baseline ratios. */
+export function metricRow(metric: ComparedMetric, names: readonly VariantName[]): string[] {
+  const digits = metric.id.startsWith('loginsPerSecond') ? 0 : 2;
+  return [
+    `${metric.label} (${metric.higherIsBetter ? 'higher' : 'lower'} is better)`,
+    ...names.map((n) => fixed(metric.medians[n], digits)),
+    metric.oursOverBaseline ? ratioText(metric.oursOverBaseline) : '',
+  ];
+}
+
 /** The target checks as lines. */
 export function formatTargets(checks: TargetCheck[]): string {
   return checks.map((c) => `${c.met ? 'MET ' : 'MISS'}  ${c.target}: ${c.measured}`).join('\n');
@@ -262,14 +269,17 @@ function heapLogins(result: BenchResult): number {
   return counts.length > 0 ? Math.min(...counts) : result.config.heapLogins;
 }
 
-function ratioText(s: Spread): string {
+/** A ratio spread as printed: min / **median** / max. */
+export function ratioText(s: Spread): string {
   return `${s.min.toFixed(2)} / **${s.median.toFixed(2)}** / ${s.max.toFixed(2)}`;
 }
 
-function fixed(value: number | undefined, digits: number): string {
+/** `value` with `digits` decimals; empty when there is none. */
+export function fixed(value: number | undefined, digits: number): string {
   return value === undefined ? '' : value.toFixed(digits);
 }
 
-function mb(bytes: number): string {
+/** Bytes as MB with two decimals. */
+export function mb(bytes: number): string {
   return (bytes / (1024 * 1024)).toFixed(2);
 }

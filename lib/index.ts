@@ -34,7 +34,9 @@ export {
   type PendingLogin,
   type PendingLoginStore,
   type SessionPendingLoginStoreOptions,
+  type PendingLimits,
 } from './state-store';
+export { CookiePendingLoginStore, type CookiePendingLoginStoreOptions } from './cookie-state-store';
 export {
   AgileCRMError,
   AgileCRMAPIError,

@@ -1,5 +1,5 @@
 /**
- * Unguessable tokens for login state handles and PKCE verifiers.
+ * Unguessable tokens for login state handles and PKCE verifiers, and random IVs for sealing.
  */
 import { randomFillSync } from 'node:crypto';
 
@@ -12,13 +12,23 @@ let used = pool.length;
  * many tokens; a call per token cost more than the rest of a state handle's work.
  */
 export function randomToken(bytes: number): string {
+  return draw(bytes, (start) => pool.toString('base64url', start, start + bytes));
+}
+
+/** Fills `target` with random bytes from the CSPRNG, through the same pool. */
+export function fillRandom(target: Uint8Array): void {
+  draw(target.length, (start) => target.set(pool.subarray(start, start + target.length)));
+}
+
+/** Hands `read` the start of `bytes` unused bytes of the pool, then overwrites them. */
+function draw<T>(bytes: number, read: (start: number) => T): T {
   if (used + bytes > pool.length) {
     randomFillSync(pool);
     used = 0;
   }
-  const token = pool.toString('base64url', used, used + bytes);
-  // Each byte is used once; overwrite it so no token stays readable in the pool.
+  const value = read(used);
+  // Each byte is used once; overwrite it so no value stays readable in the pool.
   pool.fill(0, used, used + bytes);
   used += bytes;
-  return token;
+  return value;
 }

@@ -11,6 +11,8 @@ import { randomToken } from './random';
 
 /** Bytes of randomness in a state handle (192 bits). */
 const HANDLE_BYTES = 24;
+const DEFAULT_MAX_PENDING = 10;
+const DEFAULT_TTL = 10 * 60 * 1000;
 
 /**
  * Most used handles remembered per store when requests carry no response to watch (about
@@ -39,14 +41,43 @@ export interface PendingLoginStore {
   take(req: unknown, handle: string): Promise<PendingLogin | undefined>;
 }
 
-/** Options of {@link SessionPendingLoginStore}. */
-export interface SessionPendingLoginStoreOptions {
-  /** Session property holding the pending logins. Default `'agilecrm:pending'`. */
-  key?: string;
-  /** Most logins pending at once per session; the oldest is dropped first. Default 10. */
+/** How many logins a store keeps pending, and for how long. */
+export interface PendingLimits {
+  /** Most logins pending at once per browser; the oldest is dropped first. Default 10. */
   maxPending?: number;
   /** Lifetime of a pending login in milliseconds. Default 10 minutes. */
   ttl?: number;
+}
+
+/** Options of {@link SessionPendingLoginStore}. */
+export interface SessionPendingLoginStoreOptions extends PendingLimits {
+  /** Session property holding the pending logins. Default `'agilecrm:pending'`. */
+  key?: string;
+}
+
+/**
+ * `limits` with the defaults applied; a `TypeError` for a count or lifetime that is not a
+ * positive number.
+ * @internal
+ */
+export function checkLimits(limits: PendingLimits): Required<PendingLimits> {
+  const maxPending = limits.maxPending ?? DEFAULT_MAX_PENDING;
+  const ttl = limits.ttl ?? DEFAULT_TTL;
+  if (!Number.isInteger(maxPending) || maxPending < 1) {
+    throw new TypeError('maxPending must be a positive integer');
+  }
+  if (!Number.isFinite(ttl) || ttl <= 0) {
+    throw new TypeError('ttl must be a positive number of milliseconds');
+  }
+  return { maxPending, ttl };
+}
+
+/**
+ * A new unguessable state handle.
+ * @internal
+ */
+export function newHandle(): string {
+  return randomToken(HANDLE_BYTES);
 }
 
 /**
@@ -77,14 +108,9 @@ export class SessionPendingLoginStore implements PendingLoginStore {
 
   constructor(options: SessionPendingLoginStoreOptions = {}) {
     this.#key = options.key ?? 'agilecrm:pending';
-    this.#maxPending = options.maxPending ?? 10;
-    this.#ttl = options.ttl ?? 10 * 60 * 1000;
-    if (!Number.isInteger(this.#maxPending) || this.#maxPending < 1) {
-      throw new TypeError('maxPending must be a positive integer');
-    }
-    if (!Number.isFinite(this.#ttl) || this.#ttl <= 0) {
-      throw new TypeError('ttl must be a positive number of milliseconds');
-    }
+    const limits = checkLimits(options);
+    this.#maxPending = limits.maxPending;
+    this.#ttl = limits.ttl;
   }
 
   async save(req: unknown, login: PendingLogin): Promise<string> {
@@ -94,7 +120,7 @@ export class SessionPendingLoginStore implements PendingLoginStore {
     // Oldest first: keep the newest live ones, leaving room for this login.
     const live = previous.filter((stored) => stored.expiresAt > now);
     const pending = live.slice(Math.max(0, live.length - (this.#maxPending - 1)));
-    const handle = randomToken(HANDLE_BYTES);
+    const handle = newHandle();
     const stored: StoredLogin = { handle, domain: login.domain, expiresAt: now + this.#ttl };
     if (login.codeVerifier !== undefined) stored.codeVerifier = login.codeVerifier;
     if (login.appState !== undefined) stored.appState = login.appState;

@@ -53,7 +53,7 @@ const DEFAULT_AGILECRM_ORIGIN = 'https://{domain}.agilecrm.com';
 export async function createApp(config: AppConfig): Promise<ExampleApp> {
   const log = config.log ?? (() => undefined);
   const vault = new TokenVault(config.sessionSecret);
-  const { passport, oauth } = createAuth(config.agilecrm, config.callbackURL);
+  const { passport, oauth } = createAuth(config.agilecrm, config.callbackURL, config.sessionSecret);
   const redis =
     config.sessionStore.kind === 'redis'
       ? await connectRedis(config.sessionStore.url, log)

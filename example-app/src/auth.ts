@@ -2,9 +2,18 @@
  * Passport for this app: the OAuth strategy ("Log in with Agile CRM"), the API-key strategy,
  * and how users go into and come out of the session. Each app gets its own Passport instance,
  * so several apps can run in one process (tests do).
+ *
+ * Pending logins (state, PKCE verifier, account, returnTo) travel in a sealed cookie rather than
+ * the session: starting a login stores nothing on the server, and the callback can land on any
+ * instance of the app.
  */
 import passport from 'passport';
-import { ApiKeyStrategy, Strategy, type TokenParams } from 'passport-agilecrm';
+import {
+  ApiKeyStrategy,
+  CookiePendingLoginStore,
+  Strategy,
+  type TokenParams,
+} from 'passport-agilecrm';
 import type { LoginResult } from './credentials';
 import { isSessionUser, toSessionUser } from './session-user';
 
@@ -28,8 +37,15 @@ export interface AuthSetup {
   oauth: Strategy;
 }
 
-/** Sets up Passport with both strategies. */
-export function createAuth(config: AgileCRMConfig, callbackURL: string): AuthSetup {
+/**
+ * Sets up Passport with both strategies. `pendingLoginSecret` (32+ characters) seals the
+ * pending-login cookie; a key of its own is derived from it, so it may be the session secret.
+ */
+export function createAuth(
+  config: AgileCRMConfig,
+  callbackURL: string,
+  pendingLoginSecret: string,
+): AuthSetup {
   const instance = new passport.Passport() as passport.PassportStatic;
   const endpoints = {
     ...(config.baseURL === undefined ? {} : { baseURL: config.baseURL }),
@@ -42,6 +58,7 @@ export function createAuth(config: AgileCRMConfig, callbackURL: string): AuthSet
       callbackURL,
       ...endpoints,
       ...(config.revokeURL === undefined ? {} : { revokeURL: config.revokeURL }),
+      store: new CookiePendingLoginStore({ secret: pendingLoginSecret }),
     },
     (
       accessToken: string,

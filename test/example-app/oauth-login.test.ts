@@ -20,6 +20,12 @@ function contactName(contact: RunningEmulator['accounts'][number]['contacts'][nu
   return `${prop('first_name')} ${prop('last_name')}`.trim();
 }
 
+/** The whole Set-Cookie line of the cookie `name`, if the response set it. */
+function setCookieNamed(res: request.Response, name: string): string | undefined {
+  const lines = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  return lines.find((line) => line.startsWith(`${name}=`));
+}
+
 const escaped = (text: string): string => text.replace(/&/g, '&amp;').replace(/'/g, '&#39;');
 
 describe('example app: Log in with Agile CRM', () => {
@@ -69,9 +75,12 @@ describe('example app: Log in with Agile CRM', () => {
   it('changes the session id at login', async () => {
     const { emu, app, dbPath } = setup;
     const agent = app.agent();
-    const { start, callbackPath } = await consent(agent, emu);
-    const before = sessionCookie(start);
-    expect(before, 'the login start keeps its pending login in a session').to.be.a('string');
+    // Neither the home page nor the login start stores a session, so the session to replace is
+    // that of an earlier login in this browser.
+    const first = await oauthLogin(agent, emu);
+    const before = sessionCookie(first);
+    expect(before, 'the first login starts a session').to.be.a('string');
+    const { callbackPath } = await consent(agent, emu);
     const callback = await agent.get(callbackPath);
     const after = sessionCookie(callback);
     expect(after).to.be.a('string');
@@ -131,17 +140,43 @@ describe('example app: Log in with Agile CRM', () => {
     expect(cookie).not.to.match(/; Secure/i);
   });
 
-  it('marks the cookie Secure behind an HTTPS proxy when TRUST_PROXY is set', async () => {
-    await withApp({ config: { trustProxy: 1 } }, async ({ app: proxied }) => {
-      const agent = proxied.agent();
-      const start = await agent
+  it('marks the cookies Secure behind an HTTPS proxy when TRUST_PROXY is set', async () => {
+    await withApp({ config: { trustProxy: 1 } }, async ({ emu, app: proxied }) => {
+      const https = { 'X-Forwarded-Proto': 'https' };
+      const start = await request(proxied.url)
         .get('/auth/agilecrm?account=demo')
-        .set('X-Forwarded-Proto', 'https')
+        .set(https)
         .expect(302);
-      const cookie = sessionSetCookie(start);
+      const pending = setCookieNamed(start, '__Host-agilecrm_pending');
+      expect(pending).to.match(/; Secure/i);
+      expect(pending).to.match(/; HttpOnly/i);
+      const back = new URL(emu.approve(start.headers['location'] as string));
+      const callback = await request(proxied.url)
+        .get(back.pathname + back.search)
+        .set(https)
+        .set('Cookie', pending!.split(';')[0]!)
+        .expect(303);
+      const cookie = sessionSetCookie(callback);
       expect(cookie).to.match(/; Secure/i);
       expect(cookie).to.match(/; HttpOnly/i);
     });
+  });
+
+  it('starts a login without storing anything server-side: the pending login is in a sealed cookie', async () => {
+    const { emu, app, dbPath } = setup;
+    const agent = app.agent();
+    const sessionsBefore = storedSessions(dbPath()).length;
+    const { start, callbackPath } = await consent(agent, emu, { returnTo: '/?from=sealed' });
+    expect(sessionSetCookie(start), 'no session at login start').to.equal(undefined);
+    expect(storedSessions(dbPath())).to.have.length(sessionsBefore);
+    const pending = setCookieNamed(start, 'agilecrm_pending');
+    expect(pending).to.match(/; HttpOnly/i);
+    expect(pending).to.match(/; SameSite=Lax/i);
+    expect(pending).not.to.include('sealed');
+    const callback = await agent.get(callbackPath).expect(303);
+    expect(callback.headers['location']).to.equal('/?from=sealed');
+    expect(setCookieNamed(callback, 'agilecrm_pending')).to.match(/^agilecrm_pending=;.*Max-Age=0/);
+    expect(storedSessions(dbPath())).to.have.length(sessionsBefore + 1);
   });
 
   it('keeps tokens out of every page, cookie and log line, and encrypted in the store', async () => {

@@ -43,8 +43,10 @@ describe('example app: sessions in Redis (REDIS_URL)', function () {
 
   it('finishes on instance B a login started on instance A, and both see the user', async () => {
     const { start, callbackPath } = await consent(a.agent(), emu);
-    const cookie = `agilecrm_example.sid=${sessionCookie(start)!}`;
-    const callback = await request(b.url).get(callbackPath).set('Cookie', cookie);
+    // The pending login travels in its own cookie; no session exists before the callback.
+    const pending = ([] as string[]).concat(start.headers['set-cookie'] ?? [])[0]!;
+    expect(pending).to.match(/^agilecrm_pending=/);
+    const callback = await request(b.url).get(callbackPath).set('Cookie', pending.split(';')[0]!);
     expect(callback.status).to.equal(303);
     const loggedIn = `agilecrm_example.sid=${sessionCookie(callback)!}`;
     for (const app of [a, b]) {

@@ -22,6 +22,10 @@ const CHECKS = `
   check(m.AuthorizationError === oauth2.AuthorizationError, "AuthorizationError is passport-oauth2's");
   check(m.InternalOAuthError === oauth2.InternalOAuthError, "InternalOAuthError is passport-oauth2's");
   check(typeof m.SessionPendingLoginStore === 'function', 'SessionPendingLoginStore');
+  check(typeof m.CookiePendingLoginStore === 'function', 'CookiePendingLoginStore');
+  let shortSecret = false;
+  try { new m.CookiePendingLoginStore({ secret: 'short' }); } catch (e) { shortSecret = e instanceof TypeError; }
+  check(shortSecret, 'CookiePendingLoginStore refuses a short secret with a TypeError');
   check(m.normalizeDomain('Acme') === 'acme' && m.normalizeDomain('a.b') === undefined, 'normalizeDomain');
   let threw = false;
   try { new m.Strategy({ clientSecret: 'secret' }, async () => false); } catch (e) { threw = e instanceof TypeError; }

@@ -1,10 +1,11 @@
 /**
  * Property-based fuzzing of the OAuth callback: thousands of generated login sequences
  * (missing, duplicated and array parameters, huge and unicode values, forged, replayed, foreign
- * and expired states, `error` with odd descriptions) against an Express app using the strategy.
+ * and expired states, `error` with odd descriptions) against an Express app using the strategy,
+ * with pending logins in the session or in a sealed cookie (no session middleware).
  *
  * Checked on every request: a token request happens exactly when a live pending state of this
- * session is presented with a well-formed code, at the account stored with that state and with
+ * browser is presented with a well-formed code, at the account stored with that state and with
  * its PKCE verifier; the outcome is the defined one (redirect, failed login, provider error or
  * success); an `error` callback's message is a fixed one unless its state was live (then
  * printable and capped); no unexpected 5xx, no crash; nothing generated is reflected unescaped.
@@ -14,7 +15,13 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { Browser, closeBrowserSockets, type BrowserResponse } from './support/browser';
 import { steps, type ParamSpec, type Step, type ValueSpec } from './support/callback-arbitraries';
-import { startCallbackApp, type CallbackApp, type Outcome } from './support/callback-app';
+import {
+  PENDING_STORES,
+  startCallbackApp,
+  type CallbackApp,
+  type Outcome,
+  type PendingStoreKind,
+} from './support/callback-app';
 import { advanceClock, restoreClock } from './support/clock';
 import { startFakeProvider, type FakeProvider } from './support/fake-provider';
 import {
@@ -47,6 +54,8 @@ const FIXED_MESSAGES = [
 ];
 
 type Parser = 'simple' | 'extended';
+type AppKey = `${Parser}/${PendingStoreKind}`;
+const PARSERS: readonly Parser[] = ['simple', 'extended'];
 
 interface Figures {
   runs: number;
@@ -63,7 +72,7 @@ describe('fuzzed OAuth callbacks (property-based)', function () {
   this.timeout(TIME_BUDGET_MS + 60_000);
 
   let provider: FakeProvider;
-  const apps = {} as Record<Parser, CallbackApp>;
+  const apps = new Map<AppKey, CallbackApp>();
   const figures: Figures = {
     runs: 0,
     requests: 0,
@@ -81,8 +90,12 @@ describe('fuzzed OAuth callbacks (property-based)', function () {
 
   before(async () => {
     provider = await startFakeProvider();
-    apps.simple = await startCallbackApp({ baseURL: provider.baseURL, queryParser: 'simple' });
-    apps.extended = await startCallbackApp({ baseURL: provider.baseURL, queryParser: 'extended' });
+    for (const queryParser of PARSERS) {
+      for (const store of PENDING_STORES) {
+        const app = await startCallbackApp({ baseURL: provider.baseURL, queryParser, store });
+        apps.set(`${queryParser}/${store}`, app);
+      }
+    }
     process.on('unhandledRejection', onCrash);
     process.on('uncaughtException', onCrash);
   });
@@ -91,8 +104,7 @@ describe('fuzzed OAuth callbacks (property-based)', function () {
     process.off('unhandledRejection', onCrash);
     process.off('uncaughtException', onCrash);
     restoreClock();
-    await apps.simple?.close();
-    await apps.extended?.close();
+    for (const app of apps.values()) await app.close();
     await provider?.close();
     closeBrowserSockets();
     console.log(`      figures: ${JSON.stringify(figures)}`);
@@ -103,11 +115,12 @@ describe('fuzzed OAuth callbacks (property-based)', function () {
   it('never exchanges a code without a live pending state, and every outcome is a defined one', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom<Parser>('simple', 'extended'),
+        fc.constantFrom(...PARSERS),
+        fc.constantFrom(...PENDING_STORES),
         steps,
-        async (parser, seq) => {
+        async (parser, store, seq) => {
           figures.runs += 1;
-          await runSequence(apps[parser], parser, seq);
+          await runSequence(apps.get(`${parser}/${store}`)!, parser, seq);
         },
       ),
       {
@@ -116,8 +129,7 @@ describe('fuzzed OAuth callbacks (property-based)', function () {
       },
     );
     expect(crashes, 'uncaught errors or unhandled rejections').to.deep.equal([]);
-    expect(apps.simple.unexpectedErrors).to.deep.equal([]);
-    expect(apps.extended.unexpectedErrors).to.deep.equal([]);
+    for (const [key, app] of apps) expect(app.unexpectedErrors, key).to.deep.equal([]);
     // A run interrupted by the time budget still has to have covered a meaningful number.
     expect(figures.runs).to.be.greaterThan(Math.min(NUM_RUNS, 300));
     expect(figures.logins, 'some generated callbacks must complete a login').to.be.greaterThan(0);

@@ -28,7 +28,7 @@ export function authRoutes(ctx: AppContext): Router {
     // On success the strategy redirects to Agile CRM; the callback below only sees failures.
     ctx.passport.authenticate(
       'agilecrm',
-      // The strategy keeps `state` with the pending login (server-side) and returns it in info.state.
+      // The strategy seals `state` with the pending login and returns it in info.state.
       { domain: account, ...(returnTo ? { state: returnTo } : {}) },
       (err: unknown) => {
         if (err) fail(ctx, res, err, '/');

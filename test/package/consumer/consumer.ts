@@ -8,6 +8,7 @@ import passport from 'passport';
 import {
   AgileCRMAPIError,
   AgileCRMStrategy,
+  CookiePendingLoginStore,
   Strategy,
   TokenError,
   type AgileCRMProfile,
@@ -109,6 +110,21 @@ passport.use(
   ),
 );
 
+// Pending logins in a sealed cookie, the secret rotating; no session needed for the login.
+passport.use(
+  'agilecrm-cookie',
+  new Strategy(
+    {
+      ...base,
+      store: new CookiePendingLoginStore({
+        secret: [process.env['NEW_SECRET'] ?? '', process.env['OLD_SECRET'] ?? ''],
+        ttl: 5 * 60_000,
+      }),
+    },
+    async (accessToken, refreshToken, profile) => toUser(accessToken, refreshToken, profile),
+  ),
+);
+
 const strategy = new Strategy(
   { ...base, revokeURL: 'https://{domain}.agilecrm.com/oauth/revoke' },
   async (accessToken, refreshToken, profile) => toUser(accessToken, refreshToken, profile),
@@ -125,6 +141,7 @@ const app = express();
 app.get('/auth/agilecrm', (req, res, next) => {
   passport.authenticate('agilecrm', { domain: req.query['tenant'] })(req, res, next);
 });
+app.get('/auth/cookie', passport.authenticate('agilecrm-cookie', { session: false }));
 app.get(
   '/auth/agilecrm/callback',
   passport.authenticate('agilecrm', { failureRedirect: '/login' }),

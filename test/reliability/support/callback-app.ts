@@ -1,17 +1,30 @@
 /**
  * An Express app that logs in with the package's strategies the way an integrator would,
  * reporting each request's outcome in an `x-outcome` header so a test can check it against its
- * own model. Every message it renders is HTML-escaped: the tests check that nothing generated
- * reaches a page unescaped. Like many real apps, it logs every login error object it receives
- * (`console.error(err)`), so tests can check that logging an error never leaks a secret.
+ * own model. Pending logins live in the session (express-session), or with `store: 'cookie'` in
+ * a sealed cookie, with no session middleware at all. Every message it renders is HTML-escaped:
+ * the tests check that nothing generated reaches a page unescaped. Like many real apps, it logs
+ * every login error object it receives (`console.error(err)`), so tests can check that logging
+ * an error never leaks a secret.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
-import { AuthorizationError, SessionPendingLoginStore, Strategy } from '../../../lib';
+import {
+  AuthorizationError,
+  CookiePendingLoginStore,
+  SessionPendingLoginStore,
+  Strategy,
+} from '../../../lib';
 import { ApiKeyStrategy } from '../../../lib/api-key-strategy';
+
+/** The pending-login stores an app can use: the session (default) or a sealed cookie. */
+export type PendingStoreKind = 'session' | 'cookie';
+
+/** Both kinds, for tests that run against each. */
+export const PENDING_STORES: readonly PendingStoreKind[] = ['session', 'cookie'];
 
 /** How a request ended, as reported in the `x-outcome` header. */
 export type Outcome = 'redirect' | 'fail' | 'success' | 'authorization-error' | 'unexpected-error';
@@ -22,6 +35,8 @@ export interface CallbackAppOptions {
   baseURL: string;
   /** Express's query parser: `simple` (node:querystring) or `extended` (qs). */
   queryParser: 'simple' | 'extended';
+  /** Where pending logins live. Default `'session'`. */
+  store?: PendingStoreKind;
   /** Keep pending logins across `req.logIn` (passport regenerates the session at login). */
   keepSessionInfo?: boolean;
   maxPending?: number;
@@ -80,10 +95,14 @@ export async function startCallbackApp(options: CallbackAppOptions): Promise<Cal
   const duplicateDeliveries: Delivery[] = [];
   const onError = options.onError ?? (() => undefined);
   const passport = new Passport();
-  const store = new SessionPendingLoginStore({
+  const limits = {
     ...(options.maxPending === undefined ? {} : { maxPending: options.maxPending }),
     ...(options.ttl === undefined ? {} : { ttl: options.ttl }),
-  });
+  };
+  const withSession = (options.store ?? 'session') === 'session';
+  const store = withSession
+    ? new SessionPendingLoginStore(limits)
+    : new CookiePendingLoginStore({ ...limits, secret: 'fuzz-pending-login-cookie-secret-0123' });
   const endpoints = {
     ...(options.tokenURL === undefined ? {} : { tokenURL: options.tokenURL }),
     ...(options.profileURL === undefined ? {} : { profileURL: options.profileURL }),
@@ -124,16 +143,20 @@ export async function startCallbackApp(options: CallbackAppOptions): Promise<Cal
   const app = express();
   app.set('query parser', options.queryParser);
   app.use(express.urlencoded({ extended: options.queryParser === 'extended' }));
-  app.use(
-    session({
-      secret: 'fuzz-session-secret',
-      resave: false,
-      saveUninitialized: false,
-      cookie: { httpOnly: true, sameSite: 'lax' },
-    }),
-  );
-  app.use(passport.initialize());
-  app.use(passport.session());
+  if (withSession) {
+    app.use(
+      session({
+        secret: 'fuzz-session-secret',
+        resave: false,
+        saveUninitialized: false,
+        cookie: { httpOnly: true, sameSite: 'lax' },
+      }),
+    );
+    app.use(passport.initialize());
+    app.use(passport.session());
+  } else {
+    app.use(passport.initialize());
+  }
 
   const keepSessionInfo = options.keepSessionInfo ?? true;
   function finish(req: Request, res: Response, next: NextFunction) {
@@ -160,7 +183,7 @@ export async function startCallbackApp(options: CallbackAppOptions): Promise<Cal
         res.status(code).set('x-outcome', 'fail').type('html').send(page(code, message));
         return;
       }
-      req.logIn(user, { session: true, keepSessionInfo }, (loginErr) => {
+      req.logIn(user, { session: withSession, keepSessionInfo }, (loginErr) => {
         if (loginErr) {
           next(loginErr);
           return;
