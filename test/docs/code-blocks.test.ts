@@ -211,6 +211,13 @@ describe('TypeScript in the documentation', function () {
     ).to.deep.equal([]);
   });
 
+  it('declares in snippet-context.ts only names some snippet uses', () => {
+    const unused = contextNames().filter(
+      (name) => !snippets.some((s) => !s.partial && new RegExp(`\\b${name}\\b`).test(s.fence.code)),
+    );
+    expect(unused).to.deep.equal([]);
+  });
+
   for (const snippet of snippets) {
     const what = snippet.partial ? 'parses (marked partial)' : 'compiles';
     it(`${snippet.page}:${snippet.fence.line} ${what}`, () => {

@@ -4,7 +4,7 @@
  * snippet test imports each of these into every snippet that does not declare the name itself,
  * then type-checks the snippet against the built package. Declarations only: nothing here runs.
  */
-import type { Express, RequestHandler, Request, Response } from 'express';
+import type { Express, Request, Response } from 'express';
 import type { PassportStatic } from 'passport';
 import type {
   AgileCRMClient,
@@ -31,8 +31,6 @@ export declare const user: Express.User;
 export declare const users: { upsert(profile: AgileCRMProfile): Promise<Express.User> };
 /** A JWT app's own token for a logged-in user. */
 export declare function issueToken(user: Express.User | undefined): string;
-/** A route handler of your app. */
-export declare const handler: RequestHandler;
 
 /** The OAuth strategy's options and verify function, as in the README's quick start. */
 export declare const options: StrategyOptions;
