@@ -20,7 +20,7 @@ import session from 'express-session';
 import { OAuth2 } from 'oauth';
 import { SessionPendingLoginStore } from 'passport-agilecrm';
 import PKCESessionStore from 'passport-oauth2/lib/state/pkcesession';
-import { send } from '../lib/transport';
+import { send } from '../lib/http/transport';
 import { appsInProcess } from './apps-in-process';
 import type { LoginPair } from './local-provider';
 import { strategiesAlone } from './strategy-alone';

@@ -15,10 +15,10 @@ import { basicAuthorization, isUsableApiKey, isUsableEmail } from './basic-auth'
 import { fetchProfile } from './current-user';
 import { normalizeDomain } from './domain';
 import { EndpointTemplates } from './endpoints';
-import { AgileCRMAPIError } from './errors';
-import { isRecord } from './json';
+import { AgileCRMAPIError } from './http/errors';
+import { isRecord } from './http/json';
 import type { AgileCRMProfile } from './profile';
-import { checkTimeout } from './transport';
+import { checkTimeout } from './http/transport';
 
 /** Options shared by both verify styles. See the README's options table. */
 export interface ApiKeyStrategyOptionsBase {

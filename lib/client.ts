@@ -8,13 +8,13 @@ import { basicAuthorization, isUsableApiKey, isUsableEmail } from './basic-auth'
 import { parseContactPage, type AgileCRMContact, type AgileCRMContactPage } from './contacts';
 import { expandDomain, requireDomain } from './domain';
 import { checkBaseURL } from './endpoints';
-import { AgileCRMResponseError } from './errors';
-import { isRecord } from './json';
+import { AgileCRMResponseError } from './http/errors';
+import { isRecord } from './http/json';
 import { parseUser, type AgileCRMUser } from './profile';
-import { authorizationSecrets } from './redact';
-import { apiError, isSuccess, readJSON } from './response';
+import { authorizationSecrets } from './http/redact';
+import { apiError, isSuccess, readJSON } from './http/response';
 import { isUsableToken } from './token-endpoint';
-import { checkTimeout, send, type HttpResponse } from './transport';
+import { checkTimeout, send, type HttpResponse } from './http/transport';
 
 /** Credentials of an OAuth login: the account and its access token. */
 export interface AgileCRMTokenCredentials {

@@ -2,8 +2,8 @@
  * Agile CRM's contact object, the parsing of a contacts page, and helpers that read common
  * properties. Pure functions.
  */
-import { AgileCRMResponseError } from './errors';
-import { isRecord } from './json';
+import { AgileCRMResponseError } from './http/errors';
+import { isRecord } from './http/json';
 import { idString, parseUser, type AgileCRMUser } from './profile';
 
 /**

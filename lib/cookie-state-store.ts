@@ -4,7 +4,7 @@
  * progress. Starting a login stores nothing server-side, and any instance holding the secret
  * can finish it.
  */
-import { cookieWriter, isHTTPS, requestCookie, type CookieWriter } from './http-cookies';
+import { cookieWriter, isHTTPS, requestCookie, type CookieWriter } from './http/cookies';
 import { Sealer } from './seal';
 import { TakenHandles } from './taken-handles';
 import {

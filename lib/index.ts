@@ -46,7 +46,7 @@ export {
   AGILECRM_REQUEST_ERROR,
   AGILECRM_RESPONSE_ERROR,
   type RequestFailure,
-} from './errors';
+} from './http/errors';
 export { normalizeDomain } from './domain';
 export { TokenError, AuthorizationError, InternalOAuthError } from 'passport-oauth2';
 export {

@@ -3,10 +3,10 @@
  */
 import type { Agent } from 'node:http';
 import type { EndpointOptions } from './endpoints';
-import { isRecord } from './json';
+import { isRecord } from './http/json';
 import type { PendingLoginStore } from './state-store';
 import type { ClientAuthentication } from './token-endpoint';
-import { checkTimeout } from './transport';
+import { checkTimeout } from './http/transport';
 
 /** Options shared by both verify styles. See the README's options table. */
 export interface StrategyOptionsBase extends EndpointOptions {

@@ -14,7 +14,7 @@ import { fetchProfile, type CurrentUserRequest } from './current-user';
 import { normalizeDomain } from './domain';
 import { EndpointTemplates } from './endpoints';
 import { hideSecretProperty } from './hidden-secret';
-import { isRecord } from './json';
+import { isRecord } from './http/json';
 import type { AgileCRMProfile } from './profile';
 import { SessionPendingLoginStore, type PendingLogin, type PendingLoginStore } from './state-store';
 import {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as https from 'node:https';
 import nock from 'nock';
 import { AgileCRMClient } from '../../lib/client';
-import { AgileCRMResponseError } from '../../lib/errors';
+import { AgileCRMResponseError } from '../../lib/http/errors';
 import { JSON_TYPE, contactJSON, page } from './fixtures';
 import { AGILE, apiKeyClient, useNock } from './helpers';
 

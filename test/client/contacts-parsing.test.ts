@@ -8,7 +8,7 @@ import {
   parseContactPage,
   type AgileCRMContact,
 } from '../../lib/contacts';
-import { parseJSONExact } from '../../lib/json';
+import { parseJSONExact } from '../../lib/http/json';
 import { contactJSON, page } from './fixtures';
 
 describe('contacts: the typed contact shape and property helpers', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { AgileCRMClient } from '../../lib/client';
-import { AgileCRMResponseError } from '../../lib/errors';
+import { AgileCRMResponseError } from '../../lib/http/errors';
 import { ACCESS_TOKEN, API_KEY, EMAIL, JSON_TYPE, OWNER_JSON, basic } from './fixtures';
 import { apiKeyClient, useNock } from './helpers';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { AgileCRMClient } from '../../lib/client';
-import { AgileCRMAPIError, AgileCRMRequestError } from '../../lib/errors';
+import { AgileCRMAPIError, AgileCRMRequestError } from '../../lib/http/errors';
 import { JSON_TYPE } from './fixtures';
 import { AGILE, apiKeyClient, useNock } from './helpers';
 

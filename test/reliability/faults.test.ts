@@ -15,7 +15,7 @@ import { expect } from 'chai';
 import { createEmulator, FAULT_KINDS, type RunningEmulator } from '../../lib/testing';
 import { AgileCRMClient } from '../../lib/client';
 import { contactFirstName } from '../../lib/contacts';
-import { AgileCRMAPIError, AgileCRMRequestError, AgileCRMResponseError } from '../../lib/errors';
+import { AgileCRMAPIError, AgileCRMRequestError, AgileCRMResponseError } from '../../lib/http/errors';
 import type { TokenSet } from '../../lib/token-endpoint';
 import { MULTIBYTE_NAME, QUOTA_MESSAGE } from '../../lib/testing/faults';
 import type { FaultKind, FaultRoute } from '../../lib/testing/types';

@@ -10,7 +10,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { createEmulator, type RunningEmulator } from '../../lib/testing';
-import { AgileCRMAPIError } from '../../lib/errors';
+import { AgileCRMAPIError } from '../../lib/http/errors';
 import { Browser, closeBrowserSockets } from './support/browser';
 import { anyValue, param, type ParamSpec, type ValueSpec } from './support/callback-arbitraries';
 import { startCallbackApp, type CallbackApp } from './support/callback-app';

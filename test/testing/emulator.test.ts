@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import { generate } from 'selfsigned';
-import { parseJSONExact } from '../../lib/json';
+import { parseJSONExact } from '../../lib/http/json';
 import { createEmulator, type RunningEmulator } from '../../lib/testing/index';
 import {
   authorizeURL,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseJSONExact } from '../../lib/json';
+import { parseJSONExact } from '../../lib/http/json';
 import { createEmulator, type RunningEmulator } from '../../lib/testing/index';
 import { basic, DEMO_BASIC, login, withClockAhead } from './helpers';
 

@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { parseJSONExact } from '../../lib/json';
+import { parseJSONExact } from '../../lib/http/json';
 
 /** A JSON value whose integers may be bigints, written out digit for digit. */
 type Value = bigint | number | string | boolean | null | Value[] | { [key: string]: Value };

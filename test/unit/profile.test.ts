@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseJSONExact } from '../../lib/json';
+import { parseJSONExact } from '../../lib/http/json';
 import { idString, parseUser, toProfile } from '../../lib/profile';
 import { fixture } from '../fixtures';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { AgileCRMAPIError } from '../../lib';
-import { apiError, isSuccess } from '../../lib/response';
-import type { HttpResponse } from '../../lib/transport';
+import { apiError, isSuccess } from '../../lib/http/response';
+import type { HttpResponse } from '../../lib/http/transport';
 
 function response(
   status: number,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import nock from 'nock';
 import { AgileCRMRequestError } from '../../lib';
-import { MAX_BODY_BYTES, send, type HttpRequest } from '../../lib/transport';
+import { MAX_BODY_BYTES, send, type HttpRequest } from '../../lib/http/transport';
 
 const request: HttpRequest = {
   method: 'POST',
