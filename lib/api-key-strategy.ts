@@ -12,12 +12,12 @@ import {
   type ApiKeyVerifyFunctionWithRequest,
 } from './api-key-verify';
 import { basicAuthorization, isUsableApiKey, isUsableEmail } from './basic-auth';
-import { fetchProfile } from './current-user';
-import { normalizeDomain } from './domain';
-import { EndpointTemplates } from './endpoints';
+import { fetchProfile } from './shared/current-user';
+import { normalizeDomain } from './shared/domain';
+import { EndpointTemplates } from './shared/endpoints';
 import { AgileCRMAPIError } from './http/errors';
 import { isRecord } from './http/json';
-import type { AgileCRMProfile } from './profile';
+import type { AgileCRMProfile } from './shared/profile';
 import { checkTimeout } from './http/transport';
 
 /** Options shared by both verify styles. See the README's options table. */

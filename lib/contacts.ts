@@ -4,7 +4,7 @@
  */
 import { AgileCRMResponseError } from './http/errors';
 import { isRecord } from './http/json';
-import { idString, parseUser, type AgileCRMUser } from './profile';
+import { idString, parseUser, type AgileCRMUser } from './shared/profile';
 
 /**
  * One entry of a contact's `properties`. System properties include `first_name`, `last_name`,

@@ -27,7 +27,7 @@ export type {
   VerifyWithParamsAndRequest,
   TokenParams,
 } from './verify';
-export type { AgileCRMProfile, AgileCRMUser } from './profile';
+export type { AgileCRMProfile, AgileCRMUser } from './shared/profile';
 export type { TokenSet, ClientAuthentication } from './token-endpoint';
 export {
   SessionPendingLoginStore,
@@ -47,7 +47,7 @@ export {
   AGILECRM_RESPONSE_ERROR,
   type RequestFailure,
 } from './http/errors';
-export { normalizeDomain } from './domain';
+export { normalizeDomain } from './shared/domain';
 export { TokenError, AuthorizationError, InternalOAuthError } from 'passport-oauth2';
 export {
   ApiKeyStrategy,

@@ -2,7 +2,7 @@
  * Options of the OAuth strategy: their types and the checks made at construction.
  */
 import type { Agent } from 'node:http';
-import type { EndpointOptions } from './endpoints';
+import type { EndpointOptions } from './shared/endpoints';
 import { isRecord } from './http/json';
 import type { PendingLoginStore } from './state-store';
 import type { ClientAuthentication } from './token-endpoint';

@@ -10,12 +10,12 @@ import {
 } from './authorization-request';
 import { authorizationDenial } from './authorization-denied';
 import { CallbackURL, resolveCallbackURL } from './callback-url';
-import { fetchProfile, type CurrentUserRequest } from './current-user';
-import { normalizeDomain } from './domain';
-import { EndpointTemplates } from './endpoints';
+import { fetchProfile, type CurrentUserRequest } from './shared/current-user';
+import { normalizeDomain } from './shared/domain';
+import { EndpointTemplates } from './shared/endpoints';
 import { hideSecretProperty } from './hidden-secret';
 import { isRecord } from './http/json';
-import type { AgileCRMProfile } from './profile';
+import type { AgileCRMProfile } from './shared/profile';
 import { SessionPendingLoginStore, type PendingLogin, type PendingLoginStore } from './state-store';
 import {
   checkOptions,

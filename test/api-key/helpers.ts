@@ -10,7 +10,7 @@ import nock from 'nock';
 import { Passport } from 'passport';
 import type { Strategy } from 'passport-strategy';
 import request from 'supertest';
-import type { AgileCRMProfile } from '../../lib/profile';
+import type { AgileCRMProfile } from '../../lib/shared/profile';
 
 /** What the test app answers: the user, or the failure passport reported, or the error. */
 export interface Outcome {

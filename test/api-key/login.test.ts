@@ -3,7 +3,7 @@ import nock from 'nock';
 import request from 'supertest';
 import { ApiKeyStrategy } from '../../lib/api-key-strategy';
 import type { ApiKeyCredentials } from '../../lib/api-key-verify';
-import type { AgileCRMProfile } from '../../lib/profile';
+import type { AgileCRMProfile } from '../../lib/shared/profile';
 import {
   API_KEY,
   DEMO_USER_BODY,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { AgileCRMAPIError } from '../../lib';
-import { fetchProfile } from '../../lib/current-user';
+import { fetchProfile } from '../../lib/shared/current-user';
 
 describe('fetchProfile (current user)', () => {
   before(() => nock.disableNetConnect());

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { normalizeDomain, requireDomain } from '../../lib/domain';
+import { normalizeDomain, requireDomain } from '../../lib/shared/domain';
 
 describe('account names (domain)', () => {
   it('accepts one DNS label and lowercases it', () => {

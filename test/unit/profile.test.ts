@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parseJSONExact } from '../../lib/http/json';
-import { idString, parseUser, toProfile } from '../../lib/profile';
+import { idString, parseUser, toProfile } from '../../lib/shared/profile';
 import { fixture } from '../fixtures';
 
 function profileOf(text: string, domain = 'ghanshyam') {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { callVerify, type VerifyCallback } from '../../lib/verify-call';
+import { callVerify, type VerifyCallback } from '../../lib/shared/verify-call';
 
 type Outcome = [err: unknown, user: unknown, info: unknown];
 

@@ -2,11 +2,11 @@
  * `GET /dev/api/users/current-user`: who the credentials belong to. Shared by both strategies.
  */
 import type { Agent } from 'node:http';
-import { AgileCRMResponseError } from './http/errors';
+import { AgileCRMResponseError } from '../http/errors';
 import { parseUser, toProfile, type AgileCRMProfile } from './profile';
-import { authorizationSecrets } from './http/redact';
-import { apiError, isSuccess, readJSON } from './http/response';
-import { send } from './http/transport';
+import { authorizationSecrets } from '../http/redact';
+import { apiError, isSuccess, readJSON } from '../http/response';
+import { send } from '../http/transport';
 
 const LABEL = 'profile request';
 

@@ -1,7 +1,7 @@
 /**
  * Agile CRM's user object and the normalized passport profile made from it. Pure functions.
  */
-import { isRecord } from './http/json';
+import { isRecord } from '../http/json';
 
 /**
  * The logged-in user as Agile CRM returns it from `GET /dev/api/users/current-user`
