@@ -3,7 +3,7 @@
  */
 import type { Request } from 'express';
 import type { AgileCRMProfile } from './shared/profile';
-import type { VerifyResult } from './verify';
+import type { VerifyResult } from './oauth/verify';
 import { callVerify, type VerifyCallback } from './shared/verify-call';
 
 /** What the user entered, after validation: the account, their login email and REST API key. */

@@ -13,7 +13,7 @@ import { isRecord } from './http/json';
 import { parseUser, type AgileCRMUser } from './shared/profile';
 import { authorizationSecrets } from './http/redact';
 import { apiError, isSuccess, readJSON } from './http/response';
-import { isUsableToken } from './token-endpoint';
+import { isUsableToken } from './oauth/token-endpoint';
 import { checkTimeout, send, type HttpResponse } from './http/transport';
 
 /** Credentials of an OAuth login: the account and its access token. */

@@ -4,16 +4,16 @@
  * @packageDocumentation
  */
 // Types only: `export type` keeps the augmentation in index.d.ts without loading an empty module
-// at run time (a plain `import './passport-augment'` would add a require()).
-export type {} from './passport-augment';
+// at run time (a plain `import './oauth/passport-augment'` would add a require()).
+export type {} from './oauth/passport-augment';
 
-export { Strategy, Strategy as AgileCRMStrategy } from './strategy';
+export { Strategy, Strategy as AgileCRMStrategy } from './oauth/strategy';
 export type {
   StrategyOptions,
   StrategyOptionsWithRequest,
   StrategyOptionsBase,
   AuthenticateOptions,
-} from './strategy';
+} from './oauth/strategy';
 export type {
   VerifyCallback,
   VerifyFunction,
@@ -26,17 +26,17 @@ export type {
   VerifyWithProfileAndRequest,
   VerifyWithParamsAndRequest,
   TokenParams,
-} from './verify';
+} from './oauth/verify';
 export type { AgileCRMProfile, AgileCRMUser } from './shared/profile';
-export type { TokenSet, ClientAuthentication } from './token-endpoint';
+export type { TokenSet, ClientAuthentication } from './oauth/token-endpoint';
 export {
   SessionPendingLoginStore,
   type PendingLogin,
   type PendingLoginStore,
   type SessionPendingLoginStoreOptions,
   type PendingLimits,
-} from './state-store';
-export { CookiePendingLoginStore, type CookiePendingLoginStoreOptions } from './cookie-state-store';
+} from './oauth/pending-logins/session-store';
+export { CookiePendingLoginStore, type CookiePendingLoginStoreOptions } from './oauth/pending-logins/cookie-store';
 export {
   AgileCRMError,
   AgileCRMAPIError,

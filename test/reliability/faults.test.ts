@@ -16,7 +16,7 @@ import { createEmulator, FAULT_KINDS, type RunningEmulator } from '../../lib/tes
 import { AgileCRMClient } from '../../lib/client';
 import { contactFirstName } from '../../lib/contacts';
 import { AgileCRMAPIError, AgileCRMRequestError, AgileCRMResponseError } from '../../lib/http/errors';
-import type { TokenSet } from '../../lib/token-endpoint';
+import type { TokenSet } from '../../lib/oauth/token-endpoint';
 import { MULTIBYTE_NAME, QUOTA_MESSAGE } from '../../lib/testing/faults';
 import type { FaultKind, FaultRoute } from '../../lib/testing/types';
 import { freePort } from '../helpers/redis-server';

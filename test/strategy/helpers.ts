@@ -16,7 +16,7 @@ import {
   type AuthenticateOptions,
   type StrategyOptions,
 } from '../../lib';
-import type { VerifyAsync, VerifyContext, VerifyFunction } from '../../lib/verify';
+import type { VerifyAsync, VerifyContext, VerifyFunction } from '../../lib/oauth/verify';
 import { fixture } from '../fixtures';
 
 /** Credentials and tokens used everywhere; none of them may ever show up in an error. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { TakenHandles } from '../../lib/taken-handles';
+import { TakenHandles } from '../../lib/oauth/pending-logins/taken-handles';
 
 describe('TakenHandles', () => {
   it('claims a handle once', () => {

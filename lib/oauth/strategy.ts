@@ -10,13 +10,13 @@ import {
 } from './authorization-request';
 import { authorizationDenial } from './authorization-denied';
 import { CallbackURL, resolveCallbackURL } from './callback-url';
-import { fetchProfile, type CurrentUserRequest } from './shared/current-user';
-import { normalizeDomain } from './shared/domain';
-import { EndpointTemplates } from './shared/endpoints';
+import { fetchProfile, type CurrentUserRequest } from '../shared/current-user';
+import { normalizeDomain } from '../shared/domain';
+import { EndpointTemplates } from '../shared/endpoints';
 import { hideSecretProperty } from './hidden-secret';
-import { isRecord } from './http/json';
-import type { AgileCRMProfile } from './shared/profile';
-import { SessionPendingLoginStore, type PendingLogin, type PendingLoginStore } from './state-store';
+import { isRecord } from '../http/json';
+import type { AgileCRMProfile } from '../shared/profile';
+import { SessionPendingLoginStore, type PendingLogin, type PendingLoginStore } from './pending-logins/session-store';
 import {
   checkOptions,
   skipsProfile,
@@ -24,7 +24,7 @@ import {
   type StrategyOptions,
   type StrategyOptionsBase,
   type StrategyOptionsWithRequest,
-} from './strategy-options';
+} from './options';
 import { requestToken, revokeToken, type ClientSettings, type TokenSet } from './token-endpoint';
 import {
   adaptVerify,
@@ -447,5 +447,5 @@ export type {
   StrategyOptions,
   StrategyOptionsBase,
   StrategyOptionsWithRequest,
-} from './strategy-options';
+} from './options';
 export type { TokenParams, VerifyCallback };

@@ -2,8 +2,8 @@
  * The verify callback forms the OAuth strategy accepts, and the adapter that calls each one.
  */
 import type { Request } from 'express';
-import type { AgileCRMProfile } from './shared/profile';
-import { callVerify, type VerifyCallback } from './shared/verify-call';
+import type { AgileCRMProfile } from '../shared/profile';
+import { callVerify, type VerifyCallback } from '../shared/verify-call';
 
 export type { VerifyCallback };
 

@@ -4,7 +4,7 @@
  * progress. Starting a login stores nothing server-side, and any instance holding the secret
  * can finish it.
  */
-import { cookieWriter, isHTTPS, requestCookie, type CookieWriter } from './http/cookies';
+import { cookieWriter, isHTTPS, requestCookie, type CookieWriter } from '../../http/cookies';
 import { Sealer } from './seal';
 import { TakenHandles } from './taken-handles';
 import {
@@ -13,7 +13,7 @@ import {
   type PendingLimits,
   type PendingLogin,
   type PendingLoginStore,
-} from './state-store';
+} from './session-store';
 
 const PURPOSE = 'passport-agilecrm pending logins v1';
 const DEFAULT_NAME = 'agilecrm_pending';

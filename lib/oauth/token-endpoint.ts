@@ -4,11 +4,11 @@
 import type { Agent } from 'node:http';
 import { escape, stringify } from 'node:querystring';
 import { TokenError } from 'passport-oauth2';
-import { AgileCRMResponseError } from './http/errors';
-import { isRecord, parseJSONExact } from './http/json';
-import { basicCredentialForms } from './http/redact';
-import { apiError, isSuccess, quoteServerText } from './http/response';
-import { send } from './http/transport';
+import { AgileCRMResponseError } from '../http/errors';
+import { isRecord, parseJSONExact } from '../http/json';
+import { basicCredentialForms } from '../http/redact';
+import { apiError, isSuccess, quoteServerText } from '../http/response';
+import { send } from '../http/transport';
 
 const TOKEN_CHARS = /^[\x21-\x7e]+$/;
 

@@ -2,11 +2,11 @@
  * Options of the OAuth strategy: their types and the checks made at construction.
  */
 import type { Agent } from 'node:http';
-import type { EndpointOptions } from './shared/endpoints';
-import { isRecord } from './http/json';
-import type { PendingLoginStore } from './state-store';
+import type { EndpointOptions } from '../shared/endpoints';
+import { isRecord } from '../http/json';
+import type { PendingLoginStore } from './pending-logins/session-store';
 import type { ClientAuthentication } from './token-endpoint';
-import { checkTimeout } from './http/transport';
+import { checkTimeout } from '../http/transport';
 
 /** Options shared by both verify styles. See the README's options table. */
 export interface StrategyOptionsBase extends EndpointOptions {

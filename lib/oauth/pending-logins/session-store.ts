@@ -7,7 +7,7 @@
  * usable once.
  */
 import type { EventEmitter } from 'node:events';
-import { randomToken } from './shared/random';
+import { randomToken } from '../../shared/random';
 
 /** Bytes of randomness in a state handle (192 bits). */
 const HANDLE_BYTES = 24;

@@ -3,7 +3,7 @@
  * HKDF-SHA256 from the application's secrets, one key per secret and purpose.
  */
 import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
-import { fillRandom } from './shared/random';
+import { fillRandom } from '../../shared/random';
 
 /** First byte of every sealed value; a later format gets another. */
 const VERSION = 1;

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { stringify, type ParsedUrlQueryInput } from 'node:querystring';
-import { randomToken } from './shared/random';
+import { randomToken } from '../shared/random';
 
 /** Query parameters of an authorization request. */
 export type AuthorizationParams = ParsedUrlQueryInput;
