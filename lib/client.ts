@@ -4,7 +4,7 @@
  */
 import type { Agent } from 'node:http';
 import { isSafeApiPath } from './api-path';
-import { basicAuthorization, isUsableApiKey, isUsableEmail } from './basic-auth';
+import { basicAuthorization, isUsableApiKey, isUsableEmail } from './api-key/credentials';
 import { parseContactPage, type AgileCRMContact, type AgileCRMContactPage } from './contacts';
 import { expandDomain, requireDomain } from './shared/domain';
 import { checkBaseURL } from './shared/endpoints';

@@ -54,12 +54,12 @@ export {
   type ApiKeyStrategyOptions,
   type ApiKeyStrategyOptionsWithRequest,
   type ApiKeyStrategyOptionsBase,
-} from './api-key-strategy';
+} from './api-key/strategy';
 export type {
   ApiKeyCredentials,
   ApiKeyVerifyFunction,
   ApiKeyVerifyFunctionWithRequest,
-} from './api-key-verify';
+} from './api-key/verify';
 export {
   AgileCRMClient,
   type AgileCRMClientOptions,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import request from 'supertest';
-import { ApiKeyStrategy } from '../../lib/api-key-strategy';
+import { ApiKeyStrategy } from '../../lib/api-key/strategy';
 import type { AgileCRMProfile } from '../../lib/shared/profile';
 import { createEmulator, type RunningEmulator } from '../../lib/testing';
 import { postForm, startApp, type TestApp } from './helpers';

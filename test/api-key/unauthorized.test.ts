@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import request from 'supertest';
-import { ApiKeyStrategy } from '../../lib/api-key-strategy';
+import { ApiKeyStrategy } from '../../lib/api-key/strategy';
 import { API_KEY, countingVerify, postForm, useNock, useTestApp } from './helpers';
 
 const INVALID = 'Invalid Agile CRM email or API key';

@@ -3,7 +3,7 @@ import nock from 'nock';
 import request from 'supertest';
 import type { Request } from 'express';
 import type { AgileCRMProfile, ApiKeyCredentials } from '../../lib';
-import { ApiKeyStrategy } from '../../lib/api-key-strategy';
+import { ApiKeyStrategy } from '../../lib/api-key/strategy';
 import { nestPassportCallback } from '../helpers/nest-callback';
 import { DEMO_USER_BODY, EMAIL, postForm, startApp, useNock, type TestApp } from './helpers';
 

@@ -18,7 +18,7 @@ import {
   SessionPendingLoginStore,
   Strategy,
 } from '../../../lib';
-import { ApiKeyStrategy } from '../../../lib/api-key-strategy';
+import { ApiKeyStrategy } from '../../../lib/api-key/strategy';
 
 /** The pending-login stores an app can use: the session (default) or a sealed cookie. */
 export type PendingStoreKind = 'session' | 'cookie';

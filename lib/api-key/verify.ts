@@ -2,9 +2,9 @@
  * The verify callback forms the API-key strategy accepts, and the adapter that calls each one.
  */
 import type { Request } from 'express';
-import type { AgileCRMProfile } from './shared/profile';
-import type { VerifyResult } from './oauth/verify';
-import { callVerify, type VerifyCallback } from './shared/verify-call';
+import type { AgileCRMProfile } from '../shared/profile';
+import type { VerifyResult } from '../oauth/verify';
+import { callVerify, type VerifyCallback } from '../shared/verify-call';
 
 /** What the user entered, after validation: the account, their login email and REST API key. */
 export interface ApiKeyCredentials {

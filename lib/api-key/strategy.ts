@@ -10,15 +10,15 @@ import {
   type ApiKeyCredentials,
   type ApiKeyVerifyFunction,
   type ApiKeyVerifyFunctionWithRequest,
-} from './api-key-verify';
-import { basicAuthorization, isUsableApiKey, isUsableEmail } from './basic-auth';
-import { fetchProfile } from './shared/current-user';
-import { normalizeDomain } from './shared/domain';
-import { EndpointTemplates } from './shared/endpoints';
-import { AgileCRMAPIError } from './http/errors';
-import { isRecord } from './http/json';
-import type { AgileCRMProfile } from './shared/profile';
-import { checkTimeout } from './http/transport';
+} from './verify';
+import { basicAuthorization, isUsableApiKey, isUsableEmail } from './credentials';
+import { fetchProfile } from '../shared/current-user';
+import { normalizeDomain } from '../shared/domain';
+import { EndpointTemplates } from '../shared/endpoints';
+import { AgileCRMAPIError } from '../http/errors';
+import { isRecord } from '../http/json';
+import type { AgileCRMProfile } from '../shared/profile';
+import { checkTimeout } from '../http/transport';
 
 /** Options shared by both verify styles. See the README's options table. */
 export interface ApiKeyStrategyOptionsBase {
