@@ -68,7 +68,7 @@ export {
   type AgileCRMApiKeyCredentials,
   type AgileCRMMethod,
   type AgileCRMRequestOptions,
-} from './client';
+} from './client/client';
 export {
   contactProperty,
   contactFirstName,
@@ -77,4 +77,4 @@ export {
   type AgileCRMContact,
   type AgileCRMContactProperty,
   type AgileCRMContactPage,
-} from './contacts';
+} from './client/contacts';

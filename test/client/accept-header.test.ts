@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as https from 'node:https';
 import nock from 'nock';
-import { AgileCRMClient } from '../../lib/client';
+import { AgileCRMClient } from '../../lib/client/client';
 import { AgileCRMResponseError } from '../../lib/http/errors';
 import { JSON_TYPE, contactJSON, page } from './fixtures';
 import { AGILE, apiKeyClient, useNock } from './helpers';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AgileCRMClient, type AgileCRMCredentials } from '../../lib/client';
+import { AgileCRMClient, type AgileCRMCredentials } from '../../lib/client/client';
 import { ACCESS_TOKEN, API_KEY, EMAIL } from './fixtures';
 
 describe('AgileCRMClient: construction', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { AgileCRMClient } from '../../lib/client';
-import { contactEmail } from '../../lib/contacts';
+import { AgileCRMClient } from '../../lib/client/client';
+import { contactEmail } from '../../lib/client/contacts';
 import { API_KEY, EMAIL, JSON_TYPE, basic, contactJSON, page } from './fixtures';
 import { AGILE, apiKeyClient, useNock } from './helpers';
 

@@ -7,7 +7,7 @@ import {
   parseContact,
   parseContactPage,
   type AgileCRMContact,
-} from '../../lib/contacts';
+} from '../../lib/client/contacts';
 import { parseJSONExact } from '../../lib/http/json';
 import { contactJSON, page } from './fixtures';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { AgileCRMClient } from '../../lib/client';
+import { AgileCRMClient } from '../../lib/client/client';
 import { AgileCRMResponseError } from '../../lib/http/errors';
 import { ACCESS_TOKEN, API_KEY, EMAIL, JSON_TYPE, OWNER_JSON, basic } from './fixtures';
 import { apiKeyClient, useNock } from './helpers';

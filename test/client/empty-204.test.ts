@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { AgileCRMClient } from '../../lib/client';
+import { AgileCRMClient } from '../../lib/client/client';
 import { AGILE, apiKeyClient, useNock } from './helpers';
 
 describe('AgileCRMClient: HTTP 204 with an empty body means "none"', () => {

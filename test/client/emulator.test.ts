@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { AgileCRMClient } from '../../lib/client';
-import { contactEmail } from '../../lib/contacts';
+import { AgileCRMClient } from '../../lib/client/client';
+import { contactEmail } from '../../lib/client/contacts';
 import { AgileCRMAPIError } from '../../lib/http/errors';
 import { createEmulator, type RunningEmulator } from '../../lib/testing';
 

@@ -3,7 +3,7 @@
  * request can leave the process.
  */
 import nock from 'nock';
-import { AgileCRMClient, type AgileCRMClientOptions } from '../../lib/client';
+import { AgileCRMClient, type AgileCRMClientOptions } from '../../lib/client/client';
 import { API_KEY, EMAIL } from './fixtures';
 
 /** The account `acme` at Agile CRM's default base URL. */

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { AgileCRMClient } from '../../lib/client';
+import { AgileCRMClient } from '../../lib/client/client';
 import { AgileCRMAPIError } from '../../lib/http/errors';
 import { JSON_TYPE } from './fixtures';
 import { AGILE, apiKeyClient, useNock } from './helpers';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { AgileCRMClient, type AgileCRMMethod } from '../../lib/client';
+import { AgileCRMClient, type AgileCRMMethod } from '../../lib/client/client';
 import { ACCESS_TOKEN } from './fixtures';
 import { useNock } from './helpers';
 

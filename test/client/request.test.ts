@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { AgileCRMClient } from '../../lib/client';
+import { AgileCRMClient } from '../../lib/client/client';
 import { ACCESS_TOKEN, JSON_TYPE } from './fixtures';
 import { AGILE, useNock } from './helpers';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { inspect } from 'node:util';
 import nock from 'nock';
-import { AgileCRMClient } from '../../lib/client';
+import { AgileCRMClient } from '../../lib/client/client';
 import { ACCESS_TOKEN, API_KEY, EMAIL, basic } from './fixtures';
 import { AGILE, apiKeyClient, useNock } from './helpers';
 

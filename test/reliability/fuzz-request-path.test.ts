@@ -16,7 +16,7 @@ import { posix } from 'node:path';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import nock from 'nock';
-import { AgileCRMClient } from '../../lib/client';
+import { AgileCRMClient } from '../../lib/client/client';
 
 const RUNS = { traversal: 3000, anything: 3000, ordinary: 1000 };
 const TIME_BUDGET_MS = 30_000;

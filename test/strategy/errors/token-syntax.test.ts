@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { AgileCRMResponseError } from '../../../lib';
-import { AgileCRMClient } from '../../../lib/client';
+import { AgileCRMClient } from '../../../lib/client/client';
 import {
   ACCESS_TOKEN,
   REFRESH_TOKEN,

@@ -4,17 +4,17 @@
  */
 import type { Agent } from 'node:http';
 import { isSafeApiPath } from './api-path';
-import { basicAuthorization, isUsableApiKey, isUsableEmail } from './api-key/credentials';
+import { basicAuthorization, isUsableApiKey, isUsableEmail } from '../api-key/credentials';
 import { parseContactPage, type AgileCRMContact, type AgileCRMContactPage } from './contacts';
-import { expandDomain, requireDomain } from './shared/domain';
-import { checkBaseURL } from './shared/endpoints';
-import { AgileCRMResponseError } from './http/errors';
-import { isRecord } from './http/json';
-import { parseUser, type AgileCRMUser } from './shared/profile';
-import { authorizationSecrets } from './http/redact';
-import { apiError, isSuccess, readJSON } from './http/response';
-import { isUsableToken } from './oauth/token-endpoint';
-import { checkTimeout, send, type HttpResponse } from './http/transport';
+import { expandDomain, requireDomain } from '../shared/domain';
+import { checkBaseURL } from '../shared/endpoints';
+import { AgileCRMResponseError } from '../http/errors';
+import { isRecord } from '../http/json';
+import { parseUser, type AgileCRMUser } from '../shared/profile';
+import { authorizationSecrets } from '../http/redact';
+import { apiError, isSuccess, readJSON } from '../http/response';
+import { isUsableToken } from '../oauth/token-endpoint';
+import { checkTimeout, send, type HttpResponse } from '../http/transport';
 
 /** Credentials of an OAuth login: the account and its access token. */
 export interface AgileCRMTokenCredentials {

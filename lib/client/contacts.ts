@@ -2,9 +2,9 @@
  * Agile CRM's contact object, the parsing of a contacts page, and helpers that read common
  * properties. Pure functions.
  */
-import { AgileCRMResponseError } from './http/errors';
-import { isRecord } from './http/json';
-import { idString, parseUser, type AgileCRMUser } from './shared/profile';
+import { AgileCRMResponseError } from '../http/errors';
+import { isRecord } from '../http/json';
+import { idString, parseUser, type AgileCRMUser } from '../shared/profile';
 
 /**
  * One entry of a contact's `properties`. System properties include `first_name`, `last_name`,
