@@ -13,12 +13,11 @@ export type {
   StrategyOptionsWithRequest,
   StrategyOptionsBase,
   AuthenticateOptions,
-} from './oauth/strategy';
+} from './oauth/options';
+export type { VerifyCallback, VerifyResult } from './shared/verify-call';
 export type {
-  VerifyCallback,
   VerifyFunction,
   VerifyFunctionWithRequest,
-  VerifyResult,
   VerifyAsync,
   VerifyWithProfile,
   VerifyWithParams,
@@ -29,14 +28,19 @@ export type {
 } from './oauth/verify';
 export type { AgileCRMProfile, AgileCRMUser } from './shared/profile';
 export type { TokenSet, ClientAuthentication } from './oauth/token-endpoint';
+export type {
+  PendingLogin,
+  PendingLoginStore,
+  PendingLimits,
+} from './oauth/pending-logins/pending-login';
 export {
   SessionPendingLoginStore,
-  type PendingLogin,
-  type PendingLoginStore,
   type SessionPendingLoginStoreOptions,
-  type PendingLimits,
 } from './oauth/pending-logins/session-store';
-export { CookiePendingLoginStore, type CookiePendingLoginStoreOptions } from './oauth/pending-logins/cookie-store';
+export {
+  CookiePendingLoginStore,
+  type CookiePendingLoginStoreOptions,
+} from './oauth/pending-logins/cookie-store';
 export {
   AgileCRMError,
   AgileCRMAPIError,
@@ -55,11 +59,8 @@ export {
   type ApiKeyStrategyOptionsWithRequest,
   type ApiKeyStrategyOptionsBase,
 } from './api-key/strategy';
-export type {
-  ApiKeyCredentials,
-  ApiKeyVerifyFunction,
-  ApiKeyVerifyFunctionWithRequest,
-} from './api-key/verify';
+export type { ApiKeyCredentials } from './api-key/credentials';
+export type { ApiKeyVerifyFunction, ApiKeyVerifyFunctionWithRequest } from './api-key/verify';
 export {
   AgileCRMClient,
   type AgileCRMClientOptions,

@@ -1,7 +1,16 @@
 /**
- * HTTP Basic credentials for Agile CRM's REST API: the login email as username and the REST API
- * key as password (Agile CRM's documented authentication).
+ * API-key credentials: what a user enters to log in (account, login email, REST API key), and
+ * the HTTP Basic header Agile CRM's REST API takes them in, with the login email as username and
+ * the REST API key as password (Agile CRM's documented authentication).
  */
+
+/** What the user entered, after validation: the account, their login email and REST API key. */
+export interface ApiKeyCredentials {
+  /** The Agile CRM account, lowercased (the `acme` of `acme.agilecrm.com`). */
+  domain: string;
+  email: string;
+  apiKey: string;
+}
 
 /** Characters that must never reach an HTTP header (CR, LF and the other controls). */
 // eslint-disable-next-line no-control-regex

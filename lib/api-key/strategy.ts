@@ -5,20 +5,21 @@
 import type { Agent } from 'node:http';
 import type { Request } from 'express';
 import { Strategy as PassportStrategy } from 'passport-strategy';
-import {
-  callApiKeyVerify,
-  type ApiKeyCredentials,
-  type ApiKeyVerifyFunction,
-  type ApiKeyVerifyFunctionWithRequest,
-} from './verify';
-import { basicAuthorization, isUsableApiKey, isUsableEmail } from './credentials';
+import { AgileCRMAPIError } from '../http/errors';
+import { isRecord } from '../http/json';
+import { checkTimeout } from '../http/transport';
 import { fetchProfile } from '../shared/current-user';
 import { normalizeDomain } from '../shared/domain';
 import { EndpointTemplates } from '../shared/endpoints';
-import { AgileCRMAPIError } from '../http/errors';
-import { isRecord } from '../http/json';
 import type { AgileCRMProfile } from '../shared/profile';
-import { checkTimeout } from '../http/transport';
+import { callVerify } from '../shared/verify-call';
+import {
+  basicAuthorization,
+  isUsableApiKey,
+  isUsableEmail,
+  type ApiKeyCredentials,
+} from './credentials';
+import type { ApiKeyVerifyFunction, ApiKeyVerifyFunctionWithRequest } from './verify';
 
 /** Options shared by both verify styles. See the README's options table. */
 export interface ApiKeyStrategyOptionsBase {
@@ -145,7 +146,8 @@ export class ApiKeyStrategy extends PassportStrategy {
   }
 
   private _verified(req: Request, profile: AgileCRMProfile, credentials: ApiKeyCredentials): void {
-    callApiKeyVerify(this._verify, this._passReq, req, profile, credentials, (err, user, info) => {
+    const args = this._passReq ? [req, profile, credentials] : [profile, credentials];
+    callVerify(this._verify, args, (err, user, info) => {
       if (err) this.error(err instanceof Error ? err : new Error(String(err)));
       else if (!user) this.fail(info ?? { message: 'Login refused' }, 401);
       else this.success(user, info);
@@ -193,5 +195,3 @@ function fieldName(value: unknown, what: string, fallback: string): string {
   }
   return value;
 }
-
-export type { ApiKeyCredentials, ApiKeyVerifyFunction, ApiKeyVerifyFunctionWithRequest };

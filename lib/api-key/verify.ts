@@ -1,18 +1,11 @@
 /**
- * The verify callback forms the API-key strategy accepts, and the adapter that calls each one.
+ * The verify callback forms the API-key strategy accepts. The strategy calls either form through
+ * `callVerify` (shared/verify-call.ts), which reads from its `length` whether it takes `done`.
  */
 import type { Request } from 'express';
 import type { AgileCRMProfile } from '../shared/profile';
-import type { VerifyResult } from '../oauth/verify';
-import { callVerify, type VerifyCallback } from '../shared/verify-call';
-
-/** What the user entered, after validation: the account, their login email and REST API key. */
-export interface ApiKeyCredentials {
-  /** The Agile CRM account, lowercased (the `acme` of `acme.agilecrm.com`). */
-  domain: string;
-  email: string;
-  apiKey: string;
-}
+import type { VerifyCallback, VerifyResult } from '../shared/verify-call';
+import type { ApiKeyCredentials } from './credentials';
 
 /**
  * Verify function used without `passReqToCallback`: either `(profile, credentials, done)`, or an
@@ -43,23 +36,3 @@ export type ApiKeyVerifyFunctionWithRequest = (
   // returns the user's promise.
   // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
 ) => Promise<VerifyResult | void> | void;
-
-/**
- * Calls `verify` with `(profile, credentials, done)` (`req` first with `passReqToCallback`), in
- * the form {@link callVerify} reads from its `length`, and reports the outcome to `done` exactly
- * once, on a later tick.
- */
-export function callApiKeyVerify(
-  verify: ApiKeyVerifyFunction | ApiKeyVerifyFunctionWithRequest,
-  passReqToCallback: boolean,
-  req: Request,
-  profile: AgileCRMProfile,
-  credentials: ApiKeyCredentials,
-  done: VerifyCallback,
-): void {
-  callVerify(
-    verify,
-    passReqToCallback ? [req, profile, credentials] : [profile, credentials],
-    done,
-  );
-}

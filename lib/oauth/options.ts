@@ -4,7 +4,7 @@
 import type { Agent } from 'node:http';
 import type { EndpointOptions } from '../shared/endpoints';
 import { isRecord } from '../http/json';
-import type { PendingLoginStore } from './pending-logins/session-store';
+import type { PendingLoginStore } from './pending-logins/pending-login';
 import type { ClientAuthentication } from './token-endpoint';
 import { checkTimeout } from '../http/transport';
 

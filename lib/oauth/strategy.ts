@@ -16,7 +16,8 @@ import { EndpointTemplates } from '../shared/endpoints';
 import { hideSecretProperty } from './hidden-secret';
 import { isRecord } from '../http/json';
 import type { AgileCRMProfile } from '../shared/profile';
-import { SessionPendingLoginStore, type PendingLogin, type PendingLoginStore } from './pending-logins/session-store';
+import type { PendingLogin, PendingLoginStore } from './pending-logins/pending-login';
+import { SessionPendingLoginStore } from './pending-logins/session-store';
 import {
   checkOptions,
   skipsProfile,
@@ -26,11 +27,10 @@ import {
   type StrategyOptionsWithRequest,
 } from './options';
 import { requestToken, revokeToken, type ClientSettings, type TokenSet } from './token-endpoint';
+import type { VerifyCallback } from '../shared/verify-call';
 import {
   adaptVerify,
   type LoginVerify,
-  type TokenParams,
-  type VerifyCallback,
   type VerifyContext,
   type VerifyContextWithRequest,
   type VerifyFunction,
@@ -441,11 +441,3 @@ export class Strategy extends OAuth2Strategy {
     return domain;
   }
 }
-
-export type {
-  AuthenticateOptions,
-  StrategyOptions,
-  StrategyOptionsBase,
-  StrategyOptionsWithRequest,
-} from './options';
-export type { TokenParams, VerifyCallback };

@@ -3,15 +3,10 @@
  */
 import type { Request } from 'express';
 import type { AgileCRMProfile } from '../shared/profile';
-import { callVerify, type VerifyCallback } from '../shared/verify-call';
-
-export type { VerifyCallback };
+import { callVerify, type VerifyCallback, type VerifyResult } from '../shared/verify-call';
 
 /** The parsed token response handed to the five-argument verify forms. */
 export type TokenParams = Record<string, unknown>;
-
-/** What an async verify function may resolve to: the user, or `false`/`null` to fail. */
-export type VerifyResult = Express.User | false | null | undefined;
 
 /** `async (accessToken, refreshToken, profile) => user`: resolves to the user, or `false`. */
 export type VerifyAsync = (

@@ -6,6 +6,9 @@
 /** Called by a verify function: an error, the user (or `false` to fail the login), and info. */
 export type VerifyCallback = (err?: unknown, user?: Express.User | false, info?: object) => void;
 
+/** What an async verify function may resolve to: the user, or `false`/`null` to fail. */
+export type VerifyResult = Express.User | false | null | undefined;
+
 type AnyFunction = (...args: unknown[]) => unknown;
 
 /**

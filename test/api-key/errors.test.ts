@@ -2,7 +2,11 @@ import { expect } from 'chai';
 import nock from 'nock';
 import request from 'supertest';
 import { ApiKeyStrategy } from '../../lib/api-key/strategy';
-import { AgileCRMAPIError, AgileCRMRequestError, AgileCRMResponseError } from '../../lib/http/errors';
+import {
+  AgileCRMAPIError,
+  AgileCRMRequestError,
+  AgileCRMResponseError,
+} from '../../lib/http/errors';
 import { API_KEY, EMAIL, basic, postForm, useNock, useTestApp } from './helpers';
 
 describe('ApiKeyStrategy: anything but a 401 is an error, never a leak', () => {

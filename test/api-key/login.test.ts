@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import nock from 'nock';
 import request from 'supertest';
 import { ApiKeyStrategy } from '../../lib/api-key/strategy';
-import type { ApiKeyCredentials } from '../../lib/api-key/verify';
+import type { ApiKeyCredentials } from '../../lib/api-key/credentials';
 import type { AgileCRMProfile } from '../../lib/shared/profile';
 import {
   API_KEY,

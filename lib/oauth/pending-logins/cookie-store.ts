@@ -13,7 +13,7 @@ import {
   type PendingLimits,
   type PendingLogin,
   type PendingLoginStore,
-} from './session-store';
+} from './pending-login';
 
 const PURPOSE = 'passport-agilecrm pending logins v1';
 const DEFAULT_NAME = 'agilecrm_pending';
