@@ -6,12 +6,12 @@ import type { Agent } from 'node:http';
 import { isSafeApiPath } from './api-path';
 import { basicAuthorization, isUsableApiKey, isUsableEmail } from '../api-key/credentials';
 import { parseContactPage, type AgileCRMContact, type AgileCRMContactPage } from './contacts';
-import { expandDomain, requireDomain } from '../shared/domain';
-import { checkBaseURL } from '../shared/endpoints';
+import { requireDomain } from '../shared/domain';
+import { accountBaseURL, CURRENT_USER_PATH } from '../shared/endpoints';
 import { AgileCRMResponseError } from '../http/errors';
 import { isRecord } from '../http/json';
 import { parseUser, type AgileCRMUser } from '../shared/profile';
-import { authorizationSecrets } from '../http/redact';
+import { authorizationSecrets } from '../http/safe-text';
 import { apiError, isSuccess, readJSON } from '../http/response';
 import { isUsableToken } from '../oauth/token-endpoint';
 import { checkTimeout, send, type HttpResponse } from '../http/transport';
@@ -61,7 +61,6 @@ export interface AgileCRMRequestOptions {
 
 const METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
 const DEFAULT_PAGE_SIZE = 20;
-const CURRENT_USER_PATH = '/dev/api/users/current-user';
 const CONTACTS_PATH = '/dev/api/contacts';
 
 /**
@@ -91,7 +90,7 @@ export class AgileCRMClient {
       throw new TypeError('AgileCRMClient options must be an object');
     }
     this.domain = requireDomain(credentials['domain'], 'AgileCRMClient domain');
-    const base = expandDomain(checkBaseURL(options.baseURL, 'AgileCRMClient'), this.domain);
+    const base = accountBaseURL(options.baseURL, this.domain, 'AgileCRMClient');
     this.#base = new URL(`${base}/`);
     this.#timeout = checkTimeout(options.timeout, 'AgileCRMClient');
     this.#agent = options.agent;

@@ -1,14 +1,10 @@
 /**
  * Turning Agile CRM's HTTP responses into values or typed errors.
  */
-import { printable, truncate } from './display-text';
 import { AgileCRMAPIError, AgileCRMResponseError } from './errors';
 import { isRecord, parseJSONExact } from './json';
-import { redact, redactJSON } from './redact';
+import { quoteServerText, redactJSON } from './safe-text';
 import type { HttpResponse } from './transport';
-
-/** Longest piece of Agile CRM's own error text copied into a message. */
-export const MAX_QUOTED_LENGTH = 300;
 
 /** True for 2xx statuses. */
 export function isSuccess(status: number): boolean {
@@ -37,15 +33,6 @@ export function apiError(
     body: body ?? undefined,
     retryAfter: retryAfterSeconds(response.headers['retry-after']),
   });
-}
-
-/**
- * Text a server sent, fit to quote in an error message: printable, without any sent form of
- * `secrets`, and at most {@link MAX_QUOTED_LENGTH} characters. Redaction runs after control
- * characters are removed, since removing them can join the pieces of a secret back together.
- */
-export function quoteServerText(text: string, secrets: readonly (string | undefined)[]): string {
-  return truncate(redact(printable(text), secrets), MAX_QUOTED_LENGTH);
 }
 
 /**

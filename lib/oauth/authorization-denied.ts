@@ -5,7 +5,7 @@
  * callback's `state` named a login this session had started; otherwise the message is fixed.
  */
 import { AuthorizationError } from 'passport-oauth2';
-import { displayText } from '../http/display-text';
+import { displayText } from '../http/safe-text';
 
 /** Longest description shown, in characters. */
 const MAX_DESCRIPTION_LENGTH = 200;

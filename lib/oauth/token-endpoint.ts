@@ -6,8 +6,8 @@ import { escape, stringify } from 'node:querystring';
 import { TokenError } from 'passport-oauth2';
 import { AgileCRMResponseError } from '../http/errors';
 import { isRecord, parseJSONExact } from '../http/json';
-import { basicCredentialForms } from '../http/redact';
-import { apiError, isSuccess, quoteServerText } from '../http/response';
+import { basicCredentialForms, quoteServerText } from '../http/safe-text';
+import { apiError, isSuccess } from '../http/response';
 import { send } from '../http/transport';
 
 const TOKEN_CHARS = /^[\x21-\x7e]+$/;

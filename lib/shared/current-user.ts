@@ -4,7 +4,7 @@
 import type { Agent } from 'node:http';
 import { AgileCRMResponseError } from '../http/errors';
 import { parseUser, toProfile, type AgileCRMProfile } from './profile';
-import { authorizationSecrets } from '../http/redact';
+import { authorizationSecrets } from '../http/safe-text';
 import { apiError, isSuccess, readJSON } from '../http/response';
 import { send } from '../http/transport';
 

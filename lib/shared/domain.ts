@@ -8,9 +8,6 @@
 
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** Placeholder replaced by the account name in URL templates such as `baseURL`. */
-export const DOMAIN_PLACEHOLDER = '{domain}';
-
 /**
  * Returns the lowercased account name when `value` is one valid DNS label, otherwise `undefined`.
  *
@@ -36,14 +33,4 @@ export function requireDomain(value: unknown, what: string): string {
     );
   }
   return domain;
-}
-
-/** True when `template` contains the `{domain}` placeholder. */
-export function hasDomainPlaceholder(template: string): boolean {
-  return template.includes(DOMAIN_PLACEHOLDER);
-}
-
-/** Substitutes an already validated account name into a URL template. */
-export function expandDomain(template: string, domain: string): string {
-  return template.split(DOMAIN_PLACEHOLDER).join(domain);
 }

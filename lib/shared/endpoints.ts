@@ -1,13 +1,17 @@
 /**
- * Agile CRM's URLs: defaults, validation of overrides, and per-account expansion.
+ * Agile CRM's URLs: defaults, validation of overrides, and the templates' `{domain}` placeholder
+ * expanded per account.
  */
-import { expandDomain, hasDomainPlaceholder, requireDomain } from './domain';
+import { requireDomain } from './domain';
 
+/** Placeholder replaced by the account name in URL templates such as `baseURL`. */
+const DOMAIN_PLACEHOLDER = '{domain}';
 /** Origin of an Agile CRM account; `{domain}` is the account name. */
-export const DEFAULT_BASE_URL = 'https://{domain}.agilecrm.com';
+const DEFAULT_BASE_URL = 'https://{domain}.agilecrm.com';
 const AUTHORIZE_PATH = '/oauth/authorize';
 const TOKEN_PATH = '/oauth/token';
-const CURRENT_USER_PATH = '/dev/api/users/current-user';
+/** Path of the current-user endpoint under an account's origin. */
+export const CURRENT_USER_PATH = '/dev/api/users/current-user';
 
 /** URL overrides, each of which may contain `{domain}`. */
 export interface EndpointOptions {
@@ -74,6 +78,14 @@ export class EndpointTemplates {
   }
 }
 
+/**
+ * The origin of `domain` (no trailing slash) from a `baseURL` option; throws a `TypeError` naming
+ * `owner` when the option is not an http(s) URL template.
+ */
+export function accountBaseURL(baseURL: unknown, domain: string, owner: string): string {
+  return expandDomain(checkBaseURL(baseURL, owner), domain);
+}
+
 function expandAll(templates: Endpoints, domain: string): Endpoints {
   return {
     authorizationURL: expandDomain(templates.authorizationURL, domain),
@@ -88,7 +100,7 @@ function expandAll(templates: Endpoints, domain: string): Endpoints {
  * Checks an origin template (default {@link DEFAULT_BASE_URL}) and returns it without a
  * trailing slash; throws a `TypeError` naming `owner` when it is not an http(s) URL.
  */
-export function checkBaseURL(baseURL: unknown, owner: string): string {
+function checkBaseURL(baseURL: unknown, owner: string): string {
   return trimSlash(checkTemplate(baseURL ?? DEFAULT_BASE_URL, `${owner} baseURL`));
 }
 
@@ -116,4 +128,13 @@ function checkTemplate(template: unknown, what: string): string {
 
 function trimSlash(url: string): string {
   return url.endsWith('/') ? url.slice(0, -1) : url;
+}
+
+function hasDomainPlaceholder(template: string): boolean {
+  return template.includes(DOMAIN_PLACEHOLDER);
+}
+
+/** Substitutes an already validated account name into a URL template. */
+function expandDomain(template: string, domain: string): string {
+  return template.split(DOMAIN_PLACEHOLDER).join(domain);
 }

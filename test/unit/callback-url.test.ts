@@ -9,7 +9,11 @@
 import { resolve } from 'node:url';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { CallbackURL, resolveCallbackURL, type CallbackRequest } from '../../lib/oauth/callback-url';
+import {
+  CallbackURL,
+  resolveCallbackURL,
+  type CallbackRequest,
+} from '../../lib/oauth/callback-url';
 
 // passport-oauth2 ships no types for its utils module.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

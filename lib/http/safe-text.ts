@@ -1,10 +1,22 @@
 /**
- * Removes secrets this package sent from text it received. Servers echo what they were given
- * ("invalid refresh token abc…"), often in the form it travelled in: percent-encoded from a form
- * body, or the whole `Authorization` header. That text is quoted in error messages and kept as
- * `cause`, so every form a secret is sent in is cut out, not only the secret as written.
+ * Text from outside (a server's error description, a callback's query) made safe to quote in an
+ * error message or a failure shown to a user:
+ *
+ * - printable: no control characters (CR and LF would forge log lines) and no bidirectional
+ *   overrides (which reorder what a reader sees);
+ * - bounded in length;
+ * - without the secrets this package sent. Servers echo what they were given ("invalid refresh
+ *   token abc…"), often in the form it travelled in: percent-encoded from a form body, or the
+ *   whole `Authorization` header. That text is quoted in error messages and kept as `cause`, so
+ *   every form a secret is sent in is cut out, not only the secret as written.
  */
 import { escape } from 'node:querystring';
+
+/** Longest piece of Agile CRM's own error text copied into a message. */
+export const MAX_QUOTED_LENGTH = 300;
+
+// C0 and C1 controls, DEL, and the Unicode bidirectional marks, embeddings and isolates.
+const UNPRINTABLE = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu;
 
 const REDACTED = '[redacted]';
 
@@ -13,6 +25,31 @@ const REDACTED = '[redacted]';
  * `]cd`); the replacement runs again until nothing is left, a few passes at most.
  */
 const MAX_PASSES = 4;
+
+/**
+ * Text a server sent, fit to quote in an error message: printable, without any sent form of
+ * `secrets`, and at most {@link MAX_QUOTED_LENGTH} characters. Redaction runs after control
+ * characters are removed, since removing them can join the pieces of a secret back together.
+ */
+export function quoteServerText(text: string, secrets: readonly (string | undefined)[]): string {
+  return truncate(redact(printable(text), secrets), MAX_QUOTED_LENGTH);
+}
+
+/** {@link printable} and {@link truncate} together. */
+export function displayText(text: string, maxLength: number): string {
+  return truncate(printable(text), maxLength);
+}
+
+/** `text` with each run of unprintable characters replaced by a space, and trimmed. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, ' ').trim();
+}
+
+/** `text` cut to `maxLength` characters (with `…`) without splitting a surrogate pair. */
+export function truncate(text: string, maxLength: number): string {
+  if (text.length <= maxLength) return text;
+  return `${Array.from(text).slice(0, maxLength).join('')}…`;
+}
 
 /**
  * Every form `secret` may be sent in: as written, percent-encoded as `encodeURIComponent` and

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { authorizationSecrets, redact, redactJSON } from '../../lib/http/redact';
+import { authorizationSecrets, redact, redactJSON } from '../../lib/http/safe-text';
 
 describe('redact', () => {
   it('cuts out a secret as written, percent-encoded (either case) and form-encoded', () => {
