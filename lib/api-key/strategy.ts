@@ -7,7 +7,7 @@ import type { Request } from 'express';
 import { Strategy as PassportStrategy } from 'passport-strategy';
 import { AgileCRMAPIError } from '../http/errors';
 import { isRecord } from '../http/json';
-import { checkTimeout } from '../http/transport';
+import { checkRequestSettings, type RequestSettings } from '../http/transport';
 import { fetchProfile } from '../shared/current-user';
 import { normalizeDomain } from '../shared/domain';
 import { EndpointTemplates } from '../shared/endpoints';
@@ -76,8 +76,7 @@ export class ApiKeyStrategy extends PassportStrategy {
   // Object.create(strategy), where #private brand checks would throw.
   private _endpoints: EndpointTemplates;
   private _fields: { domain: string; email: string; apiKey: string };
-  private _timeout: number;
-  private _agent: Agent | undefined;
+  private _requestSettings: RequestSettings;
   private _passReq: boolean;
   private _verify: ApiKeyVerifyFunction | ApiKeyVerifyFunctionWithRequest;
 
@@ -106,8 +105,7 @@ export class ApiKeyStrategy extends PassportStrategy {
       email: fieldName(options.emailField, 'emailField', 'email'),
       apiKey: fieldName(options.apiKeyField, 'apiKeyField', 'apiKey'),
     };
-    this._timeout = checkTimeout(options.timeout, OWNER);
-    this._agent = options.agent;
+    this._requestSettings = checkRequestSettings(options, OWNER);
     this._passReq = options.passReqToCallback === true;
     this._verify = verify;
   }
@@ -131,8 +129,7 @@ export class ApiKeyStrategy extends PassportStrategy {
       profileURL: this._endpoints.for(credentials.domain).profileURL,
       authorization: basicAuthorization(credentials.email, credentials.apiKey),
       domain: credentials.domain,
-      timeout: this._timeout,
-      ...(this._agent ? { agent: this._agent } : {}),
+      ...this._requestSettings,
     }).then(
       (profile) => this._verified(req, profile, credentials),
       (err: unknown) => {

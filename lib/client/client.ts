@@ -14,7 +14,12 @@ import { parseUser, type AgileCRMUser } from '../shared/profile';
 import { authorizationSecrets } from '../http/safe-text';
 import { apiError, isSuccess, readJSON } from '../http/response';
 import { isUsableToken } from '../oauth/token-endpoint';
-import { checkTimeout, send, type HttpResponse } from '../http/transport';
+import {
+  checkRequestSettings,
+  send,
+  type HttpResponse,
+  type RequestSettings,
+} from '../http/transport';
 
 /** Credentials of an OAuth login: the account and its access token. */
 export interface AgileCRMTokenCredentials {
@@ -76,8 +81,7 @@ export class AgileCRMClient {
   readonly domain: string;
   // #private keeps credentials out of JSON.stringify, util.inspect and console.log.
   readonly #base: URL;
-  readonly #timeout: number;
-  readonly #agent: Agent | undefined;
+  readonly #requestSettings: RequestSettings;
   readonly #onUnauthorized: (() => Promise<string | undefined>) | undefined;
   #accessToken: string | undefined;
   /** The full `Authorization` header value in use. */
@@ -92,8 +96,7 @@ export class AgileCRMClient {
     this.domain = requireDomain(credentials['domain'], 'AgileCRMClient domain');
     const base = accountBaseURL(options.baseURL, this.domain, 'AgileCRMClient');
     this.#base = new URL(`${base}/`);
-    this.#timeout = checkTimeout(options.timeout, 'AgileCRMClient');
-    this.#agent = options.agent;
+    this.#requestSettings = checkRequestSettings(options, 'AgileCRMClient');
     const { accessToken, email, apiKey } = credentials;
     if (accessToken !== undefined) {
       if (email !== undefined || apiKey !== undefined) {
@@ -258,10 +261,9 @@ export class AgileCRMClient {
       method,
       url: url.href,
       headers,
-      timeout: this.#timeout,
       label,
       ...(body === undefined ? {} : { body }),
-      ...(this.#agent ? { agent: this.#agent } : {}),
+      ...this.#requestSettings,
     });
   }
 

@@ -36,19 +36,34 @@ export function checkTimeout(value: unknown, owner: string): number {
   return value;
 }
 
+/** How requests to Agile CRM are made: the `timeout` and `agent` options. */
+export interface RequestSettings {
+  /** Total time allowed, from sending to the last byte of the body, in milliseconds. */
+  timeout: number;
+  /** Custom agent (proxy, private CA); defaults to a shared keep-alive agent. */
+  agent?: http.Agent | undefined;
+}
+
+/**
+ * The `timeout` and `agent` options of `owner`, the timeout checked by {@link checkTimeout}.
+ */
+export function checkRequestSettings(
+  options: { timeout?: unknown; agent?: http.Agent | undefined },
+  owner: string,
+): RequestSettings {
+  const timeout = checkTimeout(options.timeout, owner);
+  return options.agent ? { timeout, agent: options.agent } : { timeout };
+}
+
 /** One HTTP request. */
-export interface HttpRequest {
+export interface HttpRequest extends RequestSettings {
   method: string;
   url: string;
   /** Lower-case names. The transport adds Host, Content-Length and the URL's credentials. */
   headers: Record<string, string>;
   body?: string;
-  /** Total time allowed, from sending to the last byte of the body, in milliseconds. */
-  timeout: number;
   /** Names the request in error messages, e.g. "token request". */
   label: string;
-  /** Custom agent (proxy, private CA); defaults to a shared keep-alive agent. */
-  agent?: http.Agent;
 }
 
 /** A complete HTTP response with its body decoded as UTF-8. */

@@ -6,7 +6,7 @@ import type { EndpointOptions } from '../shared/endpoints';
 import { isRecord } from '../http/json';
 import type { PendingLoginStore } from './pending-logins/pending-login';
 import type { ClientAuthentication } from './token-endpoint';
-import { checkTimeout } from '../http/transport';
+import { checkRequestSettings, type RequestSettings } from '../http/transport';
 
 /** Options shared by both verify styles. See the README's options table. */
 export interface StrategyOptionsBase extends EndpointOptions {
@@ -70,7 +70,7 @@ export interface CheckedOptions {
   clientID: string;
   clientSecret: string;
   pkce: boolean;
-  timeout: number;
+  requestSettings: RequestSettings;
   clientAuthentication: ClientAuthentication;
 }
 
@@ -97,7 +97,7 @@ export function checkOptions(options: unknown, verify: unknown): CheckedOptions 
   }
   if (typeof pkce !== 'boolean')
     throw new TypeError('AgileCRMStrategy pkce option must be true or false');
-  const timeout = checkTimeout(options['timeout'], 'AgileCRMStrategy');
+  const requestSettings = checkRequestSettings(options, 'AgileCRMStrategy');
   if (
     clientAuthentication !== 'client_secret_post' &&
     clientAuthentication !== 'client_secret_basic'
@@ -106,7 +106,7 @@ export function checkOptions(options: unknown, verify: unknown): CheckedOptions 
       'AgileCRMStrategy clientAuthentication must be "client_secret_post" or "client_secret_basic"',
     );
   }
-  return { clientID, clientSecret, pkce, timeout, clientAuthentication };
+  return { clientID, clientSecret, pkce, requestSettings, clientAuthentication };
 }
 
 /**

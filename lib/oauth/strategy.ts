@@ -15,6 +15,7 @@ import { normalizeDomain } from '../shared/domain';
 import { EndpointTemplates } from '../shared/endpoints';
 import { hideSecretProperty } from './hidden-secret';
 import { isRecord } from '../http/json';
+import type { RequestSettings } from '../http/transport';
 import type { AgileCRMProfile } from '../shared/profile';
 import type { PendingLogin, PendingLoginStore } from './pending-logins/pending-login';
 import { SessionPendingLoginStore } from './pending-logins/session-store';
@@ -26,7 +27,7 @@ import {
   type StrategyOptionsBase,
   type StrategyOptionsWithRequest,
 } from './options';
-import { requestToken, revokeToken, type ClientSettings, type TokenSet } from './token-endpoint';
+import { requestToken, revokeToken, type AppCredentials, type TokenSet } from './token-endpoint';
 import type { VerifyCallback } from '../shared/verify-call';
 import {
   adaptVerify,
@@ -66,25 +67,21 @@ const MALFORMED = 'Malformed authorization response from Agile CRM.';
 export class Strategy extends OAuth2Strategy {
   override name = 'agilecrm';
 
-  // Plain properties, not #private ones: passport runs each request on Object.create(strategy),
-  // and private fields are not reachable through a prototype.
-  /** @internal */
-  protected _endpoints: EndpointTemplates;
-  /** @internal */
-  protected _client: ClientSettings;
-  /** @internal */
-  protected _pending: PendingLoginStore;
-  /** @internal The account of the login being handled (set on a per-request copy only). */
-  protected _loginDomain: string | undefined;
-  /** @internal */
-  protected _callback: CallbackURL;
-  /** @internal */
-  protected _options: Pick<StrategyOptionsBase, 'scope' | 'skipUserProfile' | 'proxy'> & {
+  // TypeScript `private` rather than `#private`: passport calls authenticate() on
+  // Object.create(strategy), where #private brand checks would throw.
+  private _endpoints: EndpointTemplates;
+  private _credentials: AppCredentials;
+  private _requestSettings: RequestSettings;
+  private _pending: PendingLoginStore;
+  /** The account of the login being handled (set on a per-request copy only). */
+  private _loginDomain: string | undefined;
+  private _callback: CallbackURL;
+  private _options: Pick<StrategyOptionsBase, 'scope' | 'skipUserProfile' | 'proxy'> & {
     scopeSeparator: string;
     pkce: boolean;
   };
-  /** @internal The verify function, adapted to one form. */
-  protected _verifyLogin: LoginVerify;
+  /** The verify function, adapted to one form. */
+  private _verifyLogin: LoginVerify;
 
   // The VerifyContext overloads come first so that unannotated verify functions get parameter
   // types in every form; see VerifyContext in verify.ts. Merging them would undo that.
@@ -125,16 +122,15 @@ export class Strategy extends OAuth2Strategy {
       verifyLogin,
     );
     this._endpoints = endpoints;
-    this._client = {
+    this._credentials = {
       clientID: checked.clientID,
       clientSecret: checked.clientSecret,
       clientAuthentication: checked.clientAuthentication,
-      timeout: checked.timeout,
-      ...(options.agent ? { agent: options.agent } : {}),
     };
+    this._requestSettings = checked.requestSettings;
     // Apps log strategies, and passport, which holds them: no client secret in what they print.
     hideSecretProperty(this._oauth2, '_clientSecret');
-    hideSecretProperty(this._client, 'clientSecret');
+    hideSecretProperty(this._credentials, 'clientSecret');
     this._pending =
       options.store ??
       new SessionPendingLoginStore({ key: options.sessionKey ?? 'agilecrm:pending' });
@@ -201,7 +197,12 @@ export class Strategy extends OAuth2Strategy {
     }
     const domain = this._domainFor(options.domain, 'refresh()');
     const params = { grant_type: 'refresh_token', refresh_token: refreshToken };
-    return requestToken(this._endpoints.for(domain).tokenURL, params, this._client);
+    return requestToken(
+      this._endpoints.for(domain).tokenURL,
+      params,
+      this._credentials,
+      this._requestSettings,
+    );
   }
 
   /**
@@ -223,7 +224,7 @@ export class Strategy extends OAuth2Strategy {
     }
     const params: Record<string, string> = { token };
     if (options.tokenTypeHint) params['token_type_hint'] = options.tokenTypeHint;
-    await revokeToken(revokeURL, params, this._client);
+    await revokeToken(revokeURL, params, this._credentials, this._requestSettings);
   }
 
   /** Stores a pending login and sends the browser to the account's authorization endpoint. */
@@ -245,7 +246,7 @@ export class Strategy extends OAuth2Strategy {
     this._pending.save(req, login).then(
       (handle) => {
         params['state'] = handle;
-        params['client_id'] = this._client.clientID;
+        params['client_id'] = this._credentials.clientID;
         // nextTick keeps exceptions thrown while redirecting out of this promise chain.
         process.nextTick(() => this.redirect(authorizationRedirect(authorizationURL, params)));
       },
@@ -327,7 +328,8 @@ export class Strategy extends OAuth2Strategy {
     const tokens = await requestToken(
       this._endpoints.for(login.domain).tokenURL,
       params,
-      this._client,
+      this._credentials,
+      this._requestSettings,
     );
     this._loginDomain = login.domain;
     const skip = skipsProfile(this._options.skipUserProfile, tokens.accessToken);
@@ -356,8 +358,7 @@ export class Strategy extends OAuth2Strategy {
       profileURL: this._endpoints.for(domain).profileURL,
       authorization: `Bearer ${accessToken}`,
       domain,
-      timeout: this._client.timeout,
-      ...(this._client.agent ? { agent: this._client.agent } : {}),
+      ...this._requestSettings,
     };
   }
 

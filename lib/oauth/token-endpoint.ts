@@ -1,14 +1,13 @@
 /**
  * Requests to the OAuth token and revocation endpoints (RFC 6749 section 4.1.3 and 6, RFC 7009).
  */
-import type { Agent } from 'node:http';
 import { escape, stringify } from 'node:querystring';
 import { TokenError } from 'passport-oauth2';
 import { AgileCRMResponseError } from '../http/errors';
 import { isRecord, parseJSONExact } from '../http/json';
 import { basicCredentialForms, quoteServerText } from '../http/safe-text';
 import { apiError, isSuccess } from '../http/response';
-import { send } from '../http/transport';
+import { send, type HttpRequest, type RequestSettings } from '../http/transport';
 
 const TOKEN_CHARS = /^[\x21-\x7e]+$/;
 
@@ -26,13 +25,11 @@ export interface TokenSet {
   params: Record<string, unknown>;
 }
 
-/** Everything needed to call one account's token or revocation endpoint. */
-export interface ClientSettings {
+/** The app's OAuth client credentials (RFC 6749 section 2.3), and how it sends them. */
+export interface AppCredentials {
   clientID: string;
   clientSecret: string;
   clientAuthentication: ClientAuthentication;
-  timeout: number;
-  agent?: Agent;
 }
 
 /**
@@ -42,15 +39,16 @@ export interface ClientSettings {
 export async function requestToken(
   tokenURL: string,
   params: Record<string, string>,
-  client: ClientSettings,
+  credentials: AppCredentials,
+  settings: RequestSettings,
 ): Promise<TokenSet> {
-  const response = await send(formPost(tokenURL, params, client, 'token request'));
+  const response = await send(formPost(tokenURL, params, credentials, settings, 'token request'));
   let body: unknown;
   try {
     body = parseJSONExact(response.body);
   } catch {
     if (!isSuccess(response.status)) {
-      throw apiError(response, 'token request', sentSecrets(params, client));
+      throw apiError(response, 'token request', sentSecrets(params, credentials));
     }
     throw new AgileCRMResponseError(
       `Agile CRM token request returned a body that is not JSON (HTTP ${response.status})`,
@@ -58,10 +56,10 @@ export async function requestToken(
     );
   }
   if (isRecord(body) && typeof body['error'] === 'string') {
-    throw oauthError(body, response.status, sentSecrets(params, client));
+    throw oauthError(body, response.status, sentSecrets(params, credentials));
   }
   if (!isSuccess(response.status)) {
-    throw apiError(response, 'token request', sentSecrets(params, client));
+    throw apiError(response, 'token request', sentSecrets(params, credentials));
   }
   if (!isRecord(body) || typeof body['access_token'] !== 'string' || body['access_token'] === '') {
     throw new TokenError(
@@ -94,11 +92,14 @@ export function isUsableToken(token: string): boolean {
 export async function revokeToken(
   revokeURL: string,
   params: Record<string, string>,
-  client: ClientSettings,
+  credentials: AppCredentials,
+  settings: RequestSettings,
 ): Promise<void> {
-  const response = await send(formPost(revokeURL, params, client, 'token revocation'));
+  const response = await send(
+    formPost(revokeURL, params, credentials, settings, 'token revocation'),
+  );
   if (!isSuccess(response.status)) {
-    throw apiError(response, 'token revocation', sentSecrets(params, client));
+    throw apiError(response, 'token revocation', sentSecrets(params, credentials));
   }
 }
 
@@ -124,10 +125,10 @@ function oauthError(body: Record<string, unknown>, status: number, secrets: stri
  * What a request to the token or revocation endpoint sent that must never be repeated: the
  * client secret (also inside the Basic credential), the code and its PKCE verifier, and tokens.
  */
-function sentSecrets(params: Record<string, string>, client: ClientSettings): string[] {
+function sentSecrets(params: Record<string, string>, credentials: AppCredentials): string[] {
   return [
-    client.clientSecret,
-    ...basicCredentialForms(client.clientID, client.clientSecret),
+    credentials.clientSecret,
+    ...basicCredentialForms(credentials.clientID, credentials.clientSecret),
     params['code'],
     params['code_verifier'],
     params['refresh_token'],
@@ -138,47 +139,41 @@ function sentSecrets(params: Record<string, string>, client: ClientSettings): st
 function formPost(
   url: string,
   params: Record<string, string>,
-  client: ClientSettings,
+  credentials: AppCredentials,
+  settings: RequestSettings,
   label: string,
-): Parameters<typeof send>[0] {
+): HttpRequest {
   const headers: Record<string, string> = {
     accept: 'application/json',
     'content-type': 'application/x-www-form-urlencoded',
   };
   let body: string;
-  if (client.clientAuthentication === 'client_secret_basic') {
+  if (credentials.clientAuthentication === 'client_secret_basic') {
     // RFC 6749 section 2.3.1: form-encode each part before joining them with ':'.
-    const user = encodeURIComponent(client.clientID);
-    const pass = encodeURIComponent(client.clientSecret);
+    const user = encodeURIComponent(credentials.clientID);
+    const pass = encodeURIComponent(credentials.clientSecret);
     headers['authorization'] = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
     body = stringify(params);
   } else {
-    body = formWithCredentials(params, client);
+    body = formWithCredentials(params, credentials);
   }
-  return {
-    method: 'POST',
-    url,
-    headers,
-    body,
-    timeout: client.timeout,
-    label,
-    ...(client.agent ? { agent: client.agent } : {}),
-  };
+  return { method: 'POST', url, headers, body, label, ...settings };
 }
 
 /**
- * `params` and the client's credentials as one form. querystring writes the same form as
- * URLSearchParams (a space as %20 rather than +) in half the time, and appending the credentials
- * to it costs a third of spreading `params` into a new object first.
+ * `params` and the client credentials as one form, encoded with querystring (a space as %20
+ * rather than +, as passport-oauth2 writes it). This runs on every login, so the credentials are
+ * appended to the encoded form rather than spread into a copy of `params` first.
  */
-function formWithCredentials(params: Record<string, string>, client: ClientSettings): string {
-  // Parameters from a subclass's tokenParams may name the credentials; the client's own win.
+function formWithCredentials(params: Record<string, string>, credentials: AppCredentials): string {
+  const { clientID, clientSecret } = credentials;
+  // Parameters from a subclass's tokenParams may name the credentials; the app's own win.
   if ('client_id' in params || 'client_secret' in params) {
-    return stringify({ ...params, client_id: client.clientID, client_secret: client.clientSecret });
+    return stringify({ ...params, client_id: clientID, client_secret: clientSecret });
   }
-  const credentials = `client_id=${escape(client.clientID)}&client_secret=${escape(client.clientSecret)}`;
+  const encoded = `client_id=${escape(clientID)}&client_secret=${escape(clientSecret)}`;
   const form = stringify(params);
-  return form === '' ? credentials : `${form}&${credentials}`;
+  return form === '' ? encoded : `${form}&${encoded}`;
 }
 
 function toTokenSet(body: Record<string, unknown>, accessToken: string): TokenSet {

@@ -79,7 +79,7 @@ type ShorterThan5 = <Marker>(a: Marker, b: Marker, c: Marker, d: Marker) => void
 type ShorterThan6 = <Marker>(a: Marker, b: Marker, c: Marker, d: Marker, e: Marker) => void;
 
 /**
- * @internal Where TypeScript reads the parameter types of an unannotated verify function.
+ * Where TypeScript reads the parameter types of an unannotated verify function.
  *
  * TypeScript types the parameters of an unannotated function from the first overload only, and a
  * union of function types types them only when exactly one member has enough parameters (a
@@ -87,18 +87,19 @@ type ShorterThan6 = <Marker>(a: Marker, b: Marker, c: Marker, d: Marker, e: Mark
  * signature one parameter shorter; for any function shorter than the form TypeScript then sees
  * two unlike signatures and skips that member, so exactly one form types each arity. The next
  * overload, with the plain {@link VerifyFunction} union, is the one a call usually resolves to.
+ * Only the strategy's constructor overloads use it; the package does not export its name.
  */
 export type VerifyContext =
   VerifyAsync | (VerifyWithProfile & ShorterThan4) | (VerifyWithParams & ShorterThan5);
 
-/** @internal {@link VerifyContext} for `passReqToCallback: true`. */
+/** {@link VerifyContext} for `passReqToCallback: true`. */
 export type VerifyContextWithRequest =
   | VerifyAsyncWithRequest
   | (VerifyWithProfileAndRequest & ShorterThan5)
   | (VerifyWithParamsAndRequest & ShorterThan6);
 
 /**
- * @internal The one form the strategy calls: every verify form, adapted by {@link adaptVerify}.
+ * The one form the strategy calls: every verify form, adapted by {@link adaptVerify}.
  * `profile` is `undefined` when `skipUserProfile` skipped the profile request.
  */
 export type LoginVerify = (

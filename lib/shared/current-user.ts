@@ -1,24 +1,21 @@
 /**
  * `GET /dev/api/users/current-user`: who the credentials belong to. Shared by both strategies.
  */
-import type { Agent } from 'node:http';
 import { AgileCRMResponseError } from '../http/errors';
 import { parseUser, toProfile, type AgileCRMProfile } from './profile';
 import { authorizationSecrets } from '../http/safe-text';
 import { apiError, isSuccess, readJSON } from '../http/response';
-import { send } from '../http/transport';
+import { send, type RequestSettings } from '../http/transport';
 
 const LABEL = 'profile request';
 
 /** How to reach the current-user endpoint of one account. */
-export interface CurrentUserRequest {
+export interface CurrentUserRequest extends RequestSettings {
   profileURL: string;
   /** The full `Authorization` header value (Bearer token or Basic email:key). */
   authorization: string;
   /** The account, recorded in the profile. */
   domain: string;
-  timeout: number;
-  agent?: Agent;
 }
 
 /**
@@ -30,9 +27,9 @@ export async function fetchProfile(request: CurrentUserRequest): Promise<AgileCR
     method: 'GET',
     url: request.profileURL,
     headers: { accept: 'application/json', authorization: request.authorization },
-    timeout: request.timeout,
     label: LABEL,
-    ...(request.agent ? { agent: request.agent } : {}),
+    timeout: request.timeout,
+    agent: request.agent,
   });
   if (!isSuccess(response.status)) {
     throw apiError(response, LABEL, authorizationSecrets(request.authorization));

@@ -43,7 +43,6 @@ export interface PendingLimits {
 /**
  * `limits` with the defaults applied; a `TypeError` for a count or lifetime that is not a
  * positive number.
- * @internal
  */
 export function checkLimits(limits: PendingLimits): Required<PendingLimits> {
   const maxPending = limits.maxPending ?? DEFAULT_MAX_PENDING;
@@ -57,10 +56,7 @@ export function checkLimits(limits: PendingLimits): Required<PendingLimits> {
   return { maxPending, ttl };
 }
 
-/**
- * A new unguessable state handle.
- * @internal
- */
+/** A new unguessable state handle. */
 export function newHandle(): string {
   return randomToken(HANDLE_BYTES);
 }
