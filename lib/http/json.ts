@@ -18,9 +18,9 @@ export function parseJSONExact(text: string): unknown {
 
 /**
  * `text` with every integer literal beyond `Number.MAX_SAFE_INTEGER` (outside string literals)
- * wrapped in quotes. The regular expression finds the few long digit runs and `indexOf` hops from
- * quote to quote, so the common body (a handful of ids among short values) costs little more
- * than the parse itself.
+ * wrapped in quotes. Every response body passes through here, so the text is never walked
+ * character by character: the regular expression finds the few long digit runs and `indexOf`
+ * hops from quote to quote.
  */
 function quoteUnsafeIntegers(text: string): string {
   LONG_DIGIT_RUN.lastIndex = 0;

@@ -206,7 +206,7 @@ function attempt(
           ),
         );
       },
-      // setTimeout turns delays over 2^31-1 ms into 1 ms; cap instead (about 24.8 days).
+      // setTimeout turns a delay over 2^31-1 milliseconds (about 24.8 days) into 1; cap instead.
       Math.min(MAX_TIMER_MS, Math.max(0, deadline - Date.now())),
     );
 

@@ -14,7 +14,7 @@ export interface CallbackRequest extends Pick<IncomingMessage, 'headers' | 'url'
 
 /**
  * A `callbackURL` option, resolved per request. passport-oauth2 parses the option and resolves
- * it against the request's URL on every request (about 8 µs, twice per login); a path such as
+ * it against the request's URL on every request, twice per login; a path such as
  * `/auth/callback` depends only on the request's origin, so its result is kept for the last one.
  */
 export class CallbackURL {

@@ -69,7 +69,8 @@ export function parseUser(json: unknown): AgileCRMUser | undefined {
   const id = idString(json['id']);
   if (id === undefined) return undefined;
   const user: AgileCRMUser = { id };
-  // A plain loop: this runs on every login, and entries/filter/fromEntries cost several times more.
+  // A plain loop rather than entries/filter/fromEntries: this runs on every login, so the user is
+  // built without intermediate arrays.
   for (const field in json) {
     if (!Object.hasOwn(json, field) || field === 'id') continue;
     const value = json[field];

@@ -8,8 +8,8 @@ const pool = Buffer.alloc(4096);
 let used = pool.length;
 
 /**
- * `bytes` random bytes from the CSPRNG, base64url-encoded. One call into the CSPRNG serves
- * many tokens; a call per token cost more than the rest of a state handle's work.
+ * `bytes` random bytes from the CSPRNG, base64url-encoded. Tokens are drawn on every login, so
+ * they come from a pool that one CSPRNG call fills for many of them, not from a call each.
  */
 export function randomToken(bytes: number): string {
   return draw(bytes, (start) => pool.toString('base64url', start, start + bytes));

@@ -20,7 +20,7 @@ const DEFAULT_NAME = 'agilecrm_pending';
 const MIN_SECRET_LENGTH = 32;
 /** Browsers keep a cookie only up to 4096 bytes; the whole `Set-Cookie` line stays within it. */
 const MAX_COOKIE_BYTES = 4096;
-/** Most taken handles remembered per process (about 1 MB), each until its login expires. */
+/** Most taken handles remembered per process, each until its login expires: bounds their memory. */
 const MAX_TAKEN = 10_000;
 /** RFC 6265's cookie-name token. */
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

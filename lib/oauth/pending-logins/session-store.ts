@@ -15,8 +15,9 @@ import {
 } from './pending-login';
 
 /**
- * Most used handles remembered per store when requests carry no response to watch (about
- * 0.8 MB); with Express each is forgotten as soon as its callback's response has been sent.
+ * Most used handles remembered per store when requests carry no response to watch, which bounds
+ * the memory they take; with Express each is forgotten as soon as its callback's response has
+ * been sent.
  */
 const MAX_TAKEN = 4096;
 
@@ -28,8 +29,8 @@ export interface SessionPendingLoginStoreOptions extends PendingLimits {
 
 /**
  * One pending login as kept in the session. The session holds a list of these, oldest first,
- * rather than an object keyed by handle: every handle is a new property name, which gives each
- * session object a shape of its own and made serializing the session several times slower.
+ * rather than an object keyed by handle: every handle would be a new property name, giving each
+ * session object a shape of its own, and the session is serialized again on every request.
  */
 interface StoredLogin extends PendingLogin {
   handle: string;
@@ -47,8 +48,8 @@ export class SessionPendingLoginStore implements PendingLoginStore {
    * saves it, so both find the login there; only the first to take it may use it. Once the first
    * request's response is sent its session has been saved without the login, so later requests
    * cannot find it any more. Keeping each handle only until then, rather than for its whole
-   * lifetime, means no record of a login outlives its request: long-lived records cost several
-   * percent of an app's CPU in garbage collection under load.
+   * lifetime, means no record of a login outlives its request: long-lived records keep the
+   * garbage collector busy under load.
    */
   readonly #taken = new Map<string, number>();
 
