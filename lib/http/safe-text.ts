@@ -13,7 +13,7 @@
 import { escape } from 'node:querystring';
 
 /** Longest piece of Agile CRM's own error text copied into a message. */
-export const MAX_QUOTED_LENGTH = 300;
+const MAX_QUOTED_LENGTH = 300;
 
 // C0 and C1 controls, DEL, and the Unicode bidirectional marks, embeddings and isolates.
 const UNPRINTABLE = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu;
@@ -41,12 +41,12 @@ export function displayText(text: string, maxLength: number): string {
 }
 
 /** `text` with each run of unprintable characters replaced by a space, and trimmed. */
-export function printable(text: string): string {
+function printable(text: string): string {
   return text.replace(UNPRINTABLE, ' ').trim();
 }
 
 /** `text` cut to `maxLength` characters (with `…`) without splitting a surrogate pair. */
-export function truncate(text: string, maxLength: number): string {
+function truncate(text: string, maxLength: number): string {
   if (text.length <= maxLength) return text;
   return `${Array.from(text).slice(0, maxLength).join('')}…`;
 }
@@ -55,7 +55,7 @@ export function truncate(text: string, maxLength: number): string {
  * Every form `secret` may be sent in: as written, percent-encoded as `encodeURIComponent` and
  * `querystring` write it, and form-encoded as `URLSearchParams` writes it (a space as `+`).
  */
-export function sentForms(secret: string): string[] {
+function sentForms(secret: string): string[] {
   const forms = [secret];
   try {
     const percent = encodeURIComponent(secret);

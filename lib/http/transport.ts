@@ -14,7 +14,7 @@ import { AgileCRMRequestError } from './errors';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Default bound on every request to Agile CRM, in milliseconds. */
-export const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Longest delay setTimeout honours. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -28,7 +28,7 @@ const keepAliveAgents = {
  * The `timeout` option of `owner`: {@link DEFAULT_TIMEOUT_MS} when omitted, otherwise a positive
  * finite number of milliseconds, or a `TypeError`.
  */
-export function checkTimeout(value: unknown, owner: string): number {
+function checkTimeout(value: unknown, owner: string): number {
   if (value === undefined) return DEFAULT_TIMEOUT_MS;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new TypeError(`${owner} timeout option must be a positive number of milliseconds`);

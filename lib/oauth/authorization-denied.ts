@@ -25,7 +25,7 @@ const KNOWN_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /** A failed login (`access_denied`), or an error for every other code. */
-export type Denial = { fail: { message: string }; status: number } | { error: AuthorizationError };
+type Denial = { fail: { message: string }; status: number } | { error: AuthorizationError };
 
 /**
  * The outcome of an error callback. `pending` is true when its state named a pending login of

@@ -7,7 +7,7 @@ import { stringify, type ParsedUrlQueryInput } from 'node:querystring';
 import { randomToken } from '../shared/random';
 
 /** Query parameters of an authorization request. */
-export type AuthorizationParams = ParsedUrlQueryInput;
+type AuthorizationParams = ParsedUrlQueryInput;
 
 /** A PKCE code verifier: 32 random bytes, 43 base64url characters (RFC 7636 section 4.1). */
 export function newCodeVerifier(): string {
@@ -20,7 +20,7 @@ function codeChallenge(verifier: string): string {
 }
 
 /** What the flow itself puts in an authorization request, besides state and client id. */
-export interface AuthorizationSettings {
+interface AuthorizationSettings {
   /** The absolute `redirect_uri`, when a callbackURL is configured. */
   callbackURL: string | undefined;
   scope: string | string[] | undefined;

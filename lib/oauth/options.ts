@@ -66,7 +66,7 @@ export interface AuthenticateOptions {
 }
 
 /** The options every login needs, checked and with defaults applied. */
-export interface CheckedOptions {
+interface CheckedOptions {
   clientID: string;
   clientSecret: string;
   pkce: boolean;

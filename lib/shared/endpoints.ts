@@ -24,7 +24,7 @@ export interface EndpointOptions {
 }
 
 /** Endpoints of one account. */
-export interface Endpoints {
+interface Endpoints {
   authorizationURL: string;
   tokenURL: string;
   profileURL: string;

@@ -13,7 +13,7 @@ const KEY_BYTES = 32;
 const SALT = 'passport-agilecrm';
 
 /** What a {@link Sealer} is for. */
-export interface SealerOptions {
+interface SealerOptions {
   /** Seals, and opens. */
   secret: string;
   /** Only open: the secrets being replaced. */
