@@ -7,7 +7,8 @@ import {
   AgileCRMRequestError,
   AgileCRMResponseError,
 } from '../../lib/http/errors';
-import { API_KEY, EMAIL, basic, postForm, useNock, useTestApp } from './helpers';
+import { useNock } from '../support/nock';
+import { API_KEY, EMAIL, basic, postForm, useTestApp } from './support/app';
 
 describe('ApiKeyStrategy: anything but a 401 is an error, never a leak', () => {
   useNock();

@@ -9,7 +9,7 @@ import {
   type AgileCRMContact,
 } from '../../lib/client/contacts';
 import { parseJSONExact } from '../../lib/http/json';
-import { contactJSON, page } from './fixtures';
+import { contactJSON, page } from './support/contacts';
 
 describe('contacts: the typed contact shape and property helpers', () => {
   const json = parseJSONExact(

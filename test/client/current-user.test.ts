@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { AgileCRMClient } from '../../lib/client/client';
 import { AgileCRMResponseError } from '../../lib/http/errors';
-import { ACCESS_TOKEN, API_KEY, EMAIL, JSON_TYPE, OWNER_JSON, basic } from './fixtures';
-import { apiKeyClient, useNock } from './helpers';
+import { useNock } from '../support/nock';
+import { ACCESS_TOKEN, API_KEY, EMAIL, JSON_TYPE, apiKeyClient, basic } from './support/client';
+import { OWNER_JSON } from './support/contacts';
 
 describe('AgileCRMClient: currentUser()', () => {
   useNock();

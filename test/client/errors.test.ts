@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { AgileCRMClient } from '../../lib/client/client';
 import { AgileCRMAPIError, AgileCRMRequestError } from '../../lib/http/errors';
-import { JSON_TYPE } from './fixtures';
-import { AGILE, apiKeyClient, useNock } from './helpers';
+import { useNock } from '../support/nock';
+import { AGILE, JSON_TYPE, apiKeyClient } from './support/client';
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   return promise.then(
