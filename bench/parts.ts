@@ -157,7 +157,7 @@ async function sessions(): Promise<[number, number]> {
   );
 }
 
-/** Mean µs per login of ours and the baseline, from `start`'s pair of login functions. */
+/** Mean microseconds per login of ours and the baseline, from `start`'s pair of login functions. */
 async function logins(start: () => Promise<LoginPair>): Promise<[number, number]> {
   const pair = await start();
   try {
