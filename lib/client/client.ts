@@ -3,23 +3,23 @@
  * access token (Bearer) or with the login email and REST API key (HTTP Basic).
  */
 import type { Agent } from 'node:http';
-import { isSafeApiPath } from './api-path';
 import { basicAuthorization, isUsableApiKey, isUsableEmail } from '../api-key/credentials';
-import { parseContactPage, type AgileCRMContact, type AgileCRMContactPage } from './contacts';
-import { requireDomain } from '../shared/domain';
-import { accountBaseURL, CURRENT_USER_PATH } from '../shared/endpoints';
 import { AgileCRMResponseError } from '../http/errors';
 import { isRecord } from '../http/json';
-import { parseUser, type AgileCRMUser } from '../shared/profile';
-import { authorizationSecrets } from '../http/safe-text';
 import { apiError, isSuccess, readJSON } from '../http/response';
-import { isUsableToken } from '../oauth/token-endpoint';
+import { authorizationSecrets } from '../http/safe-text';
 import {
   checkRequestSettings,
   send,
   type HttpResponse,
   type RequestSettings,
 } from '../http/transport';
+import { isUsableToken } from '../oauth/token-endpoint';
+import { requireDomain } from '../shared/domain';
+import { accountBaseURL, CURRENT_USER_PATH } from '../shared/endpoints';
+import { parseUser, type AgileCRMUser } from '../shared/profile';
+import { isSafeApiPath } from './api-path';
+import { parseContactPage, type AgileCRMContact, type AgileCRMContactPage } from './contacts';
 
 /** Credentials of an OAuth login: the account and its access token. */
 export interface AgileCRMTokenCredentials {

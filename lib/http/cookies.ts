@@ -2,8 +2,8 @@
  * Cookies of one request, in whichever server hosts the strategy: the value sent by the browser,
  * whether the request came over HTTPS, and a `Set-Cookie` line added to its response.
  */
-import { parseCookie } from 'cookie';
 import type { TLSSocket } from 'node:tls';
+import { parseCookie } from 'cookie';
 import { isRecord } from './json';
 
 /** The response methods of Node's `ServerResponse` (Express's `res`) that are used here. */

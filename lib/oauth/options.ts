@@ -2,11 +2,11 @@
  * Options of the OAuth strategy: their types and the checks made at construction.
  */
 import type { Agent } from 'node:http';
-import type { EndpointOptions } from '../shared/endpoints';
 import { isRecord } from '../http/json';
+import { checkRequestSettings, type RequestSettings } from '../http/transport';
+import type { EndpointOptions } from '../shared/endpoints';
 import type { PendingLoginStore } from './pending-logins/pending-login';
 import type { ClientAuthentication } from './token-endpoint';
-import { checkRequestSettings, type RequestSettings } from '../http/transport';
 
 /** Options shared by both verify styles. See the README's options table. */
 export interface StrategyOptionsBase extends EndpointOptions {

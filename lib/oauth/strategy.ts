@@ -3,22 +3,21 @@
  */
 import type { Request } from 'express';
 import OAuth2Strategy from 'passport-oauth2';
+import { isRecord } from '../http/json';
+import type { RequestSettings } from '../http/transport';
+import { fetchProfile, type CurrentUserRequest } from '../shared/current-user';
+import { normalizeDomain } from '../shared/domain';
+import { EndpointTemplates } from '../shared/endpoints';
+import type { AgileCRMProfile } from '../shared/profile';
+import type { VerifyCallback } from '../shared/verify-call';
+import { authorizationDenial } from './authorization-denied';
 import {
   authorizationQuery,
   authorizationRedirect,
   newCodeVerifier,
 } from './authorization-request';
-import { authorizationDenial } from './authorization-denied';
 import { CallbackURL, resolveCallbackURL } from './callback-url';
-import { fetchProfile, type CurrentUserRequest } from '../shared/current-user';
-import { normalizeDomain } from '../shared/domain';
-import { EndpointTemplates } from '../shared/endpoints';
 import { hideSecretProperty } from './hidden-secret';
-import { isRecord } from '../http/json';
-import type { RequestSettings } from '../http/transport';
-import type { AgileCRMProfile } from '../shared/profile';
-import type { PendingLogin, PendingLoginStore } from './pending-logins/pending-login';
-import { SessionPendingLoginStore } from './pending-logins/session-store';
 import {
   checkOptions,
   skipsProfile,
@@ -27,8 +26,9 @@ import {
   type StrategyOptionsBase,
   type StrategyOptionsWithRequest,
 } from './options';
+import type { PendingLogin, PendingLoginStore } from './pending-logins/pending-login';
+import { SessionPendingLoginStore } from './pending-logins/session-store';
 import { requestToken, revokeToken, type AppCredentials, type TokenSet } from './token-endpoint';
-import type { VerifyCallback } from '../shared/verify-call';
 import {
   adaptVerify,
   type LoginVerify,

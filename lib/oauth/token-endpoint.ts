@@ -5,8 +5,8 @@ import { escape, stringify } from 'node:querystring';
 import { TokenError } from 'passport-oauth2';
 import { AgileCRMResponseError } from '../http/errors';
 import { isRecord, parseJSONExact } from '../http/json';
-import { basicCredentialForms, quoteServerText } from '../http/safe-text';
 import { apiError, isSuccess } from '../http/response';
+import { basicCredentialForms, quoteServerText } from '../http/safe-text';
 import { send, type HttpRequest, type RequestSettings } from '../http/transport';
 
 const TOKEN_CHARS = /^[\x21-\x7e]+$/;

@@ -2,10 +2,10 @@
  * `GET /dev/api/users/current-user`: who the credentials belong to. Shared by both strategies.
  */
 import { AgileCRMResponseError } from '../http/errors';
-import { parseUser, toProfile, type AgileCRMProfile } from './profile';
-import { authorizationSecrets } from '../http/safe-text';
 import { apiError, isSuccess, readJSON } from '../http/response';
+import { authorizationSecrets } from '../http/safe-text';
 import { send, type RequestSettings } from '../http/transport';
+import { parseUser, toProfile, type AgileCRMProfile } from './profile';
 
 const LABEL = 'profile request';
 

@@ -5,8 +5,6 @@
  * can finish it.
  */
 import { cookieWriter, isHTTPS, requestCookie, type CookieWriter } from '../../http/cookies';
-import { Sealer } from './seal';
-import { TakenHandles } from './taken-handles';
 import {
   checkLimits,
   newHandle,
@@ -14,6 +12,8 @@ import {
   type PendingLogin,
   type PendingLoginStore,
 } from './pending-login';
+import { Sealer } from './seal';
+import { TakenHandles } from './taken-handles';
 
 const PURPOSE = 'passport-agilecrm pending logins v1';
 const DEFAULT_NAME = 'agilecrm_pending';
