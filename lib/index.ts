@@ -7,6 +7,7 @@
 // at run time (a plain `import './oauth/passport-augment'` would add a require()).
 export type {} from './oauth/passport-augment';
 
+// "Log in with Agile CRM" (OAuth 2.0): oauth/
 export { Strategy, Strategy as AgileCRMStrategy } from './oauth/strategy';
 export type {
   StrategyOptions,
@@ -14,7 +15,6 @@ export type {
   StrategyOptionsBase,
   AuthenticateOptions,
 } from './oauth/options';
-export type { VerifyCallback, VerifyResult } from './shared/verify-call';
 export type {
   VerifyFunction,
   VerifyFunctionWithRequest,
@@ -26,7 +26,6 @@ export type {
   VerifyWithParamsAndRequest,
   TokenParams,
 } from './oauth/verify';
-export type { AgileCRMProfile, AgileCRMUser } from './shared/profile';
 export type { TokenSet, ClientAuthentication } from './oauth/token-endpoint';
 export type {
   PendingLogin,
@@ -41,18 +40,9 @@ export {
   CookiePendingLoginStore,
   type CookiePendingLoginStoreOptions,
 } from './oauth/pending-logins/cookie-store';
-export {
-  AgileCRMError,
-  AgileCRMAPIError,
-  AgileCRMRequestError,
-  AgileCRMResponseError,
-  AGILECRM_API_ERROR,
-  AGILECRM_REQUEST_ERROR,
-  AGILECRM_RESPONSE_ERROR,
-  type RequestFailure,
-} from './http/errors';
-export { normalizeDomain } from './shared/domain';
 export { TokenError, AuthorizationError, InternalOAuthError } from 'passport-oauth2';
+
+// Login with an account, email and REST API key: api-key/
 export {
   ApiKeyStrategy,
   type ApiKeyStrategyOptions,
@@ -61,6 +51,8 @@ export {
 } from './api-key/strategy';
 export type { ApiKeyCredentials } from './api-key/credentials';
 export type { ApiKeyVerifyFunction, ApiKeyVerifyFunctionWithRequest } from './api-key/verify';
+
+// The REST API client: client/
 export {
   AgileCRMClient,
   type AgileCRMClientOptions,
@@ -79,3 +71,19 @@ export {
   type AgileCRMContactProperty,
   type AgileCRMContactPage,
 } from './client/contacts';
+
+// What all of them share: the errors of talking to Agile CRM (http/), account names, the user
+// profile and the verify callback (shared/)
+export {
+  AgileCRMError,
+  AgileCRMAPIError,
+  AgileCRMRequestError,
+  AgileCRMResponseError,
+  AGILECRM_API_ERROR,
+  AGILECRM_REQUEST_ERROR,
+  AGILECRM_RESPONSE_ERROR,
+  type RequestFailure,
+} from './http/errors';
+export { normalizeDomain } from './shared/domain';
+export type { AgileCRMProfile, AgileCRMUser } from './shared/profile';
+export type { VerifyCallback, VerifyResult } from './shared/verify-call';
