@@ -39,14 +39,14 @@ const ALL_VARIANTS: VariantName[] = ['ours', 'baseline', 'limit'];
 const FULL: Omit<BenchConfig, 'variants' | 'hosting' | 'redis'> = {
   // Many short rounds, and within a round the apps take turns (login by login at concurrency 1,
   // 150 logins at a time at concurrency 16), so every app meets the same bursts of outside load.
-  // When each app ran its 300 logins at concurrency 16 in one go (under half a second), one
-  // burst could swing a round's ratio by a third.
+  // When each app ran its logins at concurrency 16 in one go, a burst could land on one app
+  // only and skew that round's ratio.
   rounds: 30,
   loginsC1: 200,
   loginsC16: 600,
   sliceC16: 150,
   concurrency: 16,
-  // V8 keeps optimizing the login path for the first couple of thousand logins.
+  // V8 keeps optimizing the login path for a while: measure only after it has settled.
   warmup: 2000,
   roundWarmup: 32,
   heapLogins: 10_000,

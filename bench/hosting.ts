@@ -4,8 +4,9 @@
  * Express 5 sets the prototype of each request and response, as it arrives, to the app's own
  * (`app.request`, `app.response`). V8 then gives every one of those objects a hidden class of its
  * own, so each property a middleware later adds to `req` or `res` is a slow store that allocates a
- * new hidden class (about 3 µs here), and each first read of a property misses every inline cache
- * (about 0.6 µs). passport adds seven properties to `req` on every request, express-session three.
+ * new hidden class, and each first read of a property misses every inline cache. passport adds
+ * seven properties to `req` on every request, express-session three; what that costs is measured
+ * in bench/README.md.
  *
  * - `classes`: the server creates requests and responses whose prototypes already are
  *   `app.request` and `app.response` (Express documents both as the app's extension points).

@@ -20,7 +20,7 @@ import session from 'express-session';
 import { OAuth2 } from 'oauth';
 import { SessionPendingLoginStore } from 'passport-agilecrm';
 import PKCESessionStore from 'passport-oauth2/lib/state/pkcesession';
-import { send } from '../lib/transport';
+import { send } from '../lib/http/transport';
 import { appsInProcess } from './apps-in-process';
 import type { LoginPair } from './local-provider';
 import { strategiesAlone } from './strategy-alone';
@@ -157,7 +157,7 @@ async function sessions(): Promise<[number, number]> {
   );
 }
 
-/** Mean µs per login of ours and the baseline, from `start`'s pair of login functions. */
+/** Mean microseconds per login of ours and the baseline, from `start`'s pair of login functions. */
 async function logins(start: () => Promise<LoginPair>): Promise<[number, number]> {
   const pair = await start();
   try {

@@ -8,7 +8,7 @@
  * session-store calls of a completed login (also of a logged-in user logging in again) and the
  * sessions an abandoned login start leaves in the store.
  */
-import { findRedisServer, startRedis, type RedisServer } from '../test/helpers/redis-server';
+import { findRedisServer, startRedis, type RedisServer } from '../test/support/redis-server';
 import { AppProcess } from './app-process';
 import type { BenchConfig, VariantName } from './config';
 import { LoginDriver, type Approve } from './driver';

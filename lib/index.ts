@@ -4,21 +4,20 @@
  * @packageDocumentation
  */
 // Types only: `export type` keeps the augmentation in index.d.ts without loading an empty module
-// at run time (a plain `import './passport-augment'` would add a require()).
-export type {} from './passport-augment';
+// at run time (a plain `import './oauth/passport-augment'` would add a require()).
+export type {} from './oauth/passport-augment';
 
-export { Strategy, Strategy as AgileCRMStrategy } from './strategy';
+// "Log in with Agile CRM" (OAuth 2.0): oauth/
+export { Strategy, Strategy as AgileCRMStrategy } from './oauth/strategy';
 export type {
   StrategyOptions,
   StrategyOptionsWithRequest,
   StrategyOptionsBase,
   AuthenticateOptions,
-} from './strategy';
+} from './oauth/options';
 export type {
-  VerifyCallback,
   VerifyFunction,
   VerifyFunctionWithRequest,
-  VerifyResult,
   VerifyAsync,
   VerifyWithProfile,
   VerifyWithParams,
@@ -26,17 +25,55 @@ export type {
   VerifyWithProfileAndRequest,
   VerifyWithParamsAndRequest,
   TokenParams,
-} from './verify';
-export type { AgileCRMProfile, AgileCRMUser } from './profile';
-export type { TokenSet, ClientAuthentication } from './token-endpoint';
+} from './oauth/verify';
+export type { TokenSet, ClientAuthentication } from './oauth/token-endpoint';
+export type {
+  PendingLogin,
+  PendingLoginStore,
+  PendingLimits,
+} from './oauth/pending-logins/pending-login';
 export {
   SessionPendingLoginStore,
-  type PendingLogin,
-  type PendingLoginStore,
   type SessionPendingLoginStoreOptions,
-  type PendingLimits,
-} from './state-store';
-export { CookiePendingLoginStore, type CookiePendingLoginStoreOptions } from './cookie-state-store';
+} from './oauth/pending-logins/session-store';
+export {
+  CookiePendingLoginStore,
+  type CookiePendingLoginStoreOptions,
+} from './oauth/pending-logins/cookie-store';
+export { TokenError, AuthorizationError, InternalOAuthError } from 'passport-oauth2';
+
+// Login with an account, email and REST API key: api-key/
+export {
+  ApiKeyStrategy,
+  type ApiKeyStrategyOptions,
+  type ApiKeyStrategyOptionsWithRequest,
+  type ApiKeyStrategyOptionsBase,
+} from './api-key/strategy';
+export type { ApiKeyCredentials } from './api-key/credentials';
+export type { ApiKeyVerifyFunction, ApiKeyVerifyFunctionWithRequest } from './api-key/verify';
+
+// The REST API client: client/
+export {
+  AgileCRMClient,
+  type AgileCRMClientOptions,
+  type AgileCRMCredentials,
+  type AgileCRMTokenCredentials,
+  type AgileCRMApiKeyCredentials,
+  type AgileCRMMethod,
+  type AgileCRMRequestOptions,
+} from './client/client';
+export {
+  contactProperty,
+  contactFirstName,
+  contactLastName,
+  contactEmail,
+  type AgileCRMContact,
+  type AgileCRMContactProperty,
+  type AgileCRMContactPage,
+} from './client/contacts';
+
+// What all of them share: the errors of talking to Agile CRM (http/), account names, the user
+// profile and the verify callback (shared/)
 export {
   AgileCRMError,
   AgileCRMAPIError,
@@ -46,35 +83,7 @@ export {
   AGILECRM_REQUEST_ERROR,
   AGILECRM_RESPONSE_ERROR,
   type RequestFailure,
-} from './errors';
-export { normalizeDomain } from './domain';
-export { TokenError, AuthorizationError, InternalOAuthError } from 'passport-oauth2';
-export {
-  ApiKeyStrategy,
-  type ApiKeyStrategyOptions,
-  type ApiKeyStrategyOptionsWithRequest,
-  type ApiKeyStrategyOptionsBase,
-} from './api-key-strategy';
-export type {
-  ApiKeyCredentials,
-  ApiKeyVerifyFunction,
-  ApiKeyVerifyFunctionWithRequest,
-} from './api-key-verify';
-export {
-  AgileCRMClient,
-  type AgileCRMClientOptions,
-  type AgileCRMCredentials,
-  type AgileCRMTokenCredentials,
-  type AgileCRMApiKeyCredentials,
-  type AgileCRMMethod,
-  type AgileCRMRequestOptions,
-} from './client';
-export {
-  contactProperty,
-  contactFirstName,
-  contactLastName,
-  contactEmail,
-  type AgileCRMContact,
-  type AgileCRMContactProperty,
-  type AgileCRMContactPage,
-} from './contacts';
+} from './http/errors';
+export { normalizeDomain } from './shared/domain';
+export type { AgileCRMProfile, AgileCRMUser } from './shared/profile';
+export type { VerifyCallback, VerifyResult } from './shared/verify-call';

@@ -12,9 +12,7 @@ if (!existsSync(chromium)) {
   console.log(`Skipping browser tests: no Chromium at ${chromium} (apt-get install -y chromium).`);
   process.exit(0);
 }
-if (!existsSync('e2e')) {
-  console.log('No browser tests yet.');
-  process.exit(0);
-}
-const result = spawnSync('npx', ['mocha', '--config', 'e2e/.mocharc.json'], { stdio: 'inherit' });
+const result = spawnSync('npx', ['mocha', '--config', 'test/example-app/browser/.mocharc.json'], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

@@ -2,7 +2,7 @@
  * The emulator object: options checked up front, then a server started by `listen()`.
  */
 import type { AddressInfo } from 'node:net';
-import { normalizeDomain } from '../domain';
+import { normalizeDomain } from '../shared/domain';
 import { checkAuthorization, decisionLocation } from './authorize';
 import { avatarURL } from './avatar';
 import type { EmulatorState } from './context';

@@ -2,7 +2,7 @@
  * The emulator's accounts: the deterministic default seed and the checks on seeds passed in.
  */
 import { createHash } from 'node:crypto';
-import { normalizeDomain } from '../domain';
+import { normalizeDomain } from '../shared/domain';
 import type {
   AccountSeed,
   ContactProperty,

@@ -5,7 +5,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Socket } from 'node:net';
-import { normalizeDomain } from '../domain';
+import { normalizeDomain } from '../shared/domain';
 import { avatarSVG } from './avatar';
 import { authorizeDecision, authorizePage } from './consent';
 import type { EmulatorState, RouteContext } from './context';

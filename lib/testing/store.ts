@@ -1,7 +1,7 @@
 /**
  * The emulator's authorization state: pending consents, codes, grants and tokens, in memory.
  */
-import { randomToken } from '../random';
+import { randomToken } from '../shared/random';
 
 /** Bytes of randomness in codes and tokens (256 bits). */
 export const TOKEN_BYTES = 32;

@@ -9,7 +9,7 @@ import { deliverFault, MULTIBYTE_NAME } from './faults';
 import { readForm, repeatedParameter } from './form';
 import { toJSONText } from './json-text';
 import { emptyAnswer, jsonAnswer, send, type Answer } from './reply';
-import { randomToken } from '../random';
+import { randomToken } from '../shared/random';
 import { TOKEN_BYTES, type CodeRecord, type Grant, type IssuedTokens } from './store';
 import type { EmulatorClient, FaultKind } from './types';
 

@@ -1,16 +1,9 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import request from 'supertest';
-import { ApiKeyStrategy } from '../../lib/api-key-strategy';
-import {
-  API_KEY,
-  DEMO_USER_BODY,
-  EMAIL,
-  postForm,
-  startApp,
-  useNock,
-  type TestApp,
-} from './helpers';
+import { ApiKeyStrategy } from '../../lib/api-key/strategy';
+import { useNock } from '../support/nock';
+import { API_KEY, DEMO_USER_BODY, EMAIL, postForm, startApp, type TestApp } from './support/app';
 
 function strategy(): ApiKeyStrategy {
   return new ApiKeyStrategy(async (profile) => ({ id: profile.id }));

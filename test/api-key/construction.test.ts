@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Strategy as PassportStrategy } from 'passport-strategy';
-import { ApiKeyStrategy } from '../../lib/api-key-strategy';
-import type { ApiKeyVerifyFunction } from '../../lib/api-key-verify';
+import { ApiKeyStrategy } from '../../lib/api-key/strategy';
+import type { ApiKeyVerifyFunction } from '../../lib/api-key/verify';
 
 const verify: ApiKeyVerifyFunction = async (profile) => ({ id: profile.id });
 

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import request from 'supertest';
-import { ApiKeyStrategy } from '../../lib/api-key-strategy';
-import type { AgileCRMProfile } from '../../lib/profile';
+import { ApiKeyStrategy } from '../../lib/api-key/strategy';
+import type { AgileCRMProfile } from '../../lib/shared/profile';
 import { createEmulator, type RunningEmulator } from '../../lib/testing';
-import { postForm, startApp, type TestApp } from './helpers';
+import { postForm, startApp, type TestApp } from './support/app';
 
 describe('ApiKeyStrategy against the bundled Agile CRM emulator', () => {
   let emu: RunningEmulator;

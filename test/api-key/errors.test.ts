@@ -1,9 +1,14 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import request from 'supertest';
-import { ApiKeyStrategy } from '../../lib/api-key-strategy';
-import { AgileCRMAPIError, AgileCRMRequestError, AgileCRMResponseError } from '../../lib/errors';
-import { API_KEY, EMAIL, basic, postForm, useNock, useTestApp } from './helpers';
+import { ApiKeyStrategy } from '../../lib/api-key/strategy';
+import {
+  AgileCRMAPIError,
+  AgileCRMRequestError,
+  AgileCRMResponseError,
+} from '../../lib/http/errors';
+import { useNock } from '../support/nock';
+import { API_KEY, EMAIL, basic, postForm, useTestApp } from './support/app';
 
 describe('ApiKeyStrategy: anything but a 401 is an error, never a leak', () => {
   useNock();

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import request from 'supertest';
-import { ApiKeyStrategy } from '../../lib/api-key-strategy';
-import type { ApiKeyCredentials } from '../../lib/api-key-verify';
-import type { AgileCRMProfile } from '../../lib/profile';
+import { ApiKeyStrategy } from '../../lib/api-key/strategy';
+import type { ApiKeyCredentials } from '../../lib/api-key/credentials';
+import type { AgileCRMProfile } from '../../lib/shared/profile';
+import { useNock } from '../support/nock';
 import {
   API_KEY,
   DEMO_USER_BODY,
@@ -11,9 +12,8 @@ import {
   basic,
   postForm,
   startApp,
-  useNock,
   type TestApp,
-} from './helpers';
+} from './support/app';
 
 describe('ApiKeyStrategy: a successful login in an Express app', () => {
   let app: TestApp;

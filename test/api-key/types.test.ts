@@ -24,7 +24,7 @@ describe('ApiKeyStrategy: verify forms type-check in a strict consumer without a
 
   it('compiles the consumer file with no errors (each form, with and without req)', function () {
     this.timeout(60_000);
-    const file = path.join(__dirname, 'fixtures', 'strict-consumer.ts');
+    const file = path.join(__dirname, 'support', 'strict-consumer.ts');
     expect(diagnostics(file, strict)).to.deep.equal([]);
   });
 });

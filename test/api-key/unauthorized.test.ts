@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import request from 'supertest';
-import { ApiKeyStrategy } from '../../lib/api-key-strategy';
-import { API_KEY, countingVerify, postForm, useNock, useTestApp } from './helpers';
+import { ApiKeyStrategy } from '../../lib/api-key/strategy';
+import { useNock } from '../support/nock';
+import { API_KEY, countingVerify, postForm, useTestApp } from './support/app';
 
 const INVALID = 'Invalid Agile CRM email or API key';
 

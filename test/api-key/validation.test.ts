@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import request from 'supertest';
-import { ApiKeyStrategy } from '../../lib/api-key-strategy';
+import { ApiKeyStrategy } from '../../lib/api-key/strategy';
+import { useNock } from '../support/nock';
 import {
   API_KEY,
   CREDENTIALS as VALID,
@@ -9,9 +10,8 @@ import {
   EMAIL,
   countingVerify,
   postForm,
-  useNock,
   useTestApp,
-} from './helpers';
+} from './support/app';
 
 describe('ApiKeyStrategy: malformed input fails with 400 and sends nothing to Agile CRM', () => {
   const counter = countingVerify();

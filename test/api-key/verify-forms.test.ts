@@ -3,9 +3,10 @@ import nock from 'nock';
 import request from 'supertest';
 import type { Request } from 'express';
 import type { AgileCRMProfile, ApiKeyCredentials } from '../../lib';
-import { ApiKeyStrategy } from '../../lib/api-key-strategy';
-import { nestPassportCallback } from '../helpers/nest-callback';
-import { DEMO_USER_BODY, EMAIL, postForm, startApp, useNock, type TestApp } from './helpers';
+import { ApiKeyStrategy } from '../../lib/api-key/strategy';
+import { nestPassportCallback } from '../support/nest-callback';
+import { useNock } from '../support/nock';
+import { DEMO_USER_BODY, EMAIL, postForm, startApp, type TestApp } from './support/app';
 
 describe('ApiKeyStrategy: verify forms', () => {
   let app: TestApp | undefined;

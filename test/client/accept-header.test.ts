@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import * as https from 'node:https';
 import nock from 'nock';
-import { AgileCRMClient } from '../../lib/client';
-import { AgileCRMResponseError } from '../../lib/errors';
-import { JSON_TYPE, contactJSON, page } from './fixtures';
-import { AGILE, apiKeyClient, useNock } from './helpers';
+import { AgileCRMClient } from '../../lib/client/client';
+import { AgileCRMResponseError } from '../../lib/http/errors';
+import { useNock } from '../support/nock';
+import { AGILE, JSON_TYPE, apiKeyClient } from './support/client';
+import { contactJSON, page } from './support/contacts';
 
 const XML =
   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><contacts><contact><id>5629499534213120123</id></contact></contacts>';

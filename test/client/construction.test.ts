@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { AgileCRMClient, type AgileCRMCredentials } from '../../lib/client';
-import { ACCESS_TOKEN, API_KEY, EMAIL } from './fixtures';
+import { AgileCRMClient, type AgileCRMCredentials } from '../../lib/client/client';
+import { ACCESS_TOKEN, API_KEY, EMAIL } from './support/client';
 
 describe('AgileCRMClient: construction', () => {
   it('takes an access token or an email and API key, and lowercases the account', () => {

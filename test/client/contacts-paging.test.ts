@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { AgileCRMClient } from '../../lib/client';
-import { contactEmail } from '../../lib/contacts';
-import { API_KEY, EMAIL, JSON_TYPE, basic, contactJSON, page } from './fixtures';
-import { AGILE, apiKeyClient, useNock } from './helpers';
+import { AgileCRMClient } from '../../lib/client/client';
+import { contactEmail } from '../../lib/client/contacts';
+import { useNock } from '../support/nock';
+import { AGILE, API_KEY, EMAIL, JSON_TYPE, apiKeyClient, basic } from './support/client';
+import { contactJSON, page } from './support/contacts';
 
 describe('AgileCRMClient: contacts paging with the cursor on the last contact', () => {
   let client: AgileCRMClient;

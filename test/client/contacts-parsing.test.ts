@@ -7,9 +7,9 @@ import {
   parseContact,
   parseContactPage,
   type AgileCRMContact,
-} from '../../lib/contacts';
-import { parseJSONExact } from '../../lib/json';
-import { contactJSON, page } from './fixtures';
+} from '../../lib/client/contacts';
+import { parseJSONExact } from '../../lib/http/json';
+import { contactJSON, page } from './support/contacts';
 
 describe('contacts: the typed contact shape and property helpers', () => {
   const json = parseJSONExact(

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { AgileCRMClient } from '../../lib/client';
-import { AgileCRMResponseError } from '../../lib/errors';
-import { ACCESS_TOKEN, API_KEY, EMAIL, JSON_TYPE, OWNER_JSON, basic } from './fixtures';
-import { apiKeyClient, useNock } from './helpers';
+import { AgileCRMClient } from '../../lib/client/client';
+import { AgileCRMResponseError } from '../../lib/http/errors';
+import { useNock } from '../support/nock';
+import { ACCESS_TOKEN, API_KEY, EMAIL, JSON_TYPE, apiKeyClient, basic } from './support/client';
+import { OWNER_JSON } from './support/contacts';
 
 describe('AgileCRMClient: currentUser()', () => {
   useNock();

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { AgileCRMClient } from '../../lib/client';
-import { AGILE, apiKeyClient, useNock } from './helpers';
+import { AgileCRMClient } from '../../lib/client/client';
+import { useNock } from '../support/nock';
+import { AGILE, apiKeyClient } from './support/client';
 
 describe('AgileCRMClient: HTTP 204 with an empty body means "none"', () => {
   let client: AgileCRMClient;

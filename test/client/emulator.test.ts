@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { AgileCRMClient } from '../../lib/client';
-import { contactEmail } from '../../lib/contacts';
-import { AgileCRMAPIError } from '../../lib/errors';
+import { AgileCRMClient } from '../../lib/client/client';
+import { contactEmail } from '../../lib/client/contacts';
+import { AgileCRMAPIError } from '../../lib/http/errors';
 import { createEmulator, type RunningEmulator } from '../../lib/testing';
 
 describe('AgileCRMClient against the bundled Agile CRM emulator', () => {

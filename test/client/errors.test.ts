@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { AgileCRMClient } from '../../lib/client';
-import { AgileCRMAPIError, AgileCRMRequestError } from '../../lib/errors';
-import { JSON_TYPE } from './fixtures';
-import { AGILE, apiKeyClient, useNock } from './helpers';
+import { AgileCRMClient } from '../../lib/client/client';
+import { AgileCRMAPIError, AgileCRMRequestError } from '../../lib/http/errors';
+import { useNock } from '../support/nock';
+import { AGILE, JSON_TYPE, apiKeyClient } from './support/client';
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   return promise.then(

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { AgileCRMClient } from '../../lib/client';
-import { AgileCRMAPIError } from '../../lib/errors';
-import { JSON_TYPE } from './fixtures';
-import { AGILE, apiKeyClient, useNock } from './helpers';
+import { AgileCRMClient } from '../../lib/client/client';
+import { AgileCRMAPIError } from '../../lib/http/errors';
+import { useNock } from '../support/nock';
+import { AGILE, JSON_TYPE, apiKeyClient } from './support/client';
 
 const EXPIRED = '{"status":"401","exception message":"authentication issue"}';
 

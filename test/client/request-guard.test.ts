@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { AgileCRMClient, type AgileCRMMethod } from '../../lib/client';
-import { ACCESS_TOKEN } from './fixtures';
-import { useNock } from './helpers';
+import { AgileCRMClient, type AgileCRMMethod } from '../../lib/client/client';
+import { useNock } from '../support/nock';
+import { ACCESS_TOKEN } from './support/client';
 
 describe("AgileCRMClient: request() only sends credentials to the account's /dev/ API", () => {
   let client: AgileCRMClient;

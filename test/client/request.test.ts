@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { AgileCRMClient } from '../../lib/client';
-import { ACCESS_TOKEN, JSON_TYPE } from './fixtures';
-import { AGILE, useNock } from './helpers';
+import { AgileCRMClient } from '../../lib/client/client';
+import { useNock } from '../support/nock';
+import { ACCESS_TOKEN, AGILE, JSON_TYPE } from './support/client';
 
 describe('AgileCRMClient: request()', () => {
   let client: AgileCRMClient;

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { inspect } from 'node:util';
 import nock from 'nock';
-import { AgileCRMClient } from '../../lib/client';
-import { ACCESS_TOKEN, API_KEY, EMAIL, basic } from './fixtures';
-import { AGILE, apiKeyClient, useNock } from './helpers';
+import { AgileCRMClient } from '../../lib/client/client';
+import { useNock } from '../support/nock';
+import { ACCESS_TOKEN, AGILE, API_KEY, EMAIL, apiKeyClient, basic } from './support/client';
 
 const ENCODED = basic(EMAIL, API_KEY).slice('Basic '.length);
 

@@ -9,7 +9,7 @@ import type { RunningEmulator } from 'passport-agilecrm/testing';
 import request from 'supertest';
 import { createClient } from 'redis';
 import type { AppConfig } from '../../example-app/src/app';
-import { requireRedisServer, startRedis, type RedisServer } from '../helpers/redis-server';
+import { requireRedisServer, startRedis, type RedisServer } from '../support/redis-server';
 import {
   configFor,
   formField,
@@ -19,7 +19,7 @@ import {
   storedSessions,
   tempDir,
   type RunningApp,
-} from './helpers';
+} from './support/app';
 
 const REQUESTS = 3000;
 

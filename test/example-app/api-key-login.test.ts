@@ -7,7 +7,7 @@ import {
   sessionIdOf,
   storedSessions,
   useApp,
-} from './helpers';
+} from './support/app';
 
 describe('example app: Connect with API key', () => {
   const setup = useApp();

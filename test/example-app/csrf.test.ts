@@ -12,7 +12,7 @@ import {
   sessionCookie,
   useApp,
   withApp,
-} from './helpers';
+} from './support/app';
 
 const CSRF_COOKIE = 'agilecrm_example.csrf';
 

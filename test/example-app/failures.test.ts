@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { withClockAhead } from '../testing/helpers';
+import { withClockAhead } from '../support/clock';
 import {
   apiKeyFields,
   apiKeyLogin,
@@ -9,7 +9,7 @@ import {
   oauthLogin,
   useApp,
   withApp,
-} from './helpers';
+} from './support/app';
 
 /** A friendly page: a title, a retry link, and nothing that looks like internals. */
 function expectFriendly(res: request.Response, title: string, retry = '/'): void {

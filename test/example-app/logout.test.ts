@@ -11,7 +11,7 @@ import {
   storedSessions,
   useApp,
   type RunningApp,
-} from './helpers';
+} from './support/app';
 
 describe('example app: logout', () => {
   const setup = useApp();

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { expect } from 'chai';
-import { tempDir } from './helpers';
+import { tempDir } from './support/app';
 
 const MAIN = 'example-app/src/main.ts';
 

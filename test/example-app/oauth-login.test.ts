@@ -12,7 +12,7 @@ import {
   storedTokens,
   useApp,
   withApp,
-} from './helpers';
+} from './support/app';
 
 function contactName(contact: RunningEmulator['accounts'][number]['contacts'][number]): string {
   const prop = (name: string): string =>

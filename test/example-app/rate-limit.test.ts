@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { RunningEmulator } from 'passport-agilecrm/testing';
 import { createClient } from 'redis';
 import type { AppConfig } from '../../example-app/src/app';
-import { requireRedisServer, startRedis, type RedisServer } from '../helpers/redis-server';
+import { requireRedisServer, startRedis, type RedisServer } from '../support/redis-server';
 import {
   configFor,
   formField,
@@ -11,7 +11,7 @@ import {
   tempDir,
   useApp,
   type RunningApp,
-} from './helpers';
+} from './support/app';
 
 describe('example app: login rate limit', () => {
   const setup = useApp({ config: { loginRateLimit: 5 } });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { RunningEmulator } from 'passport-agilecrm/testing';
 import request from 'supertest';
-import { requireRedisServer, startRedis, type RedisServer } from '../helpers/redis-server';
+import { requireRedisServer, startRedis, type RedisServer } from '../support/redis-server';
 import {
   configFor,
   consent,
@@ -11,7 +11,7 @@ import {
   startEmulator,
   tempDir,
   type RunningApp,
-} from './helpers';
+} from './support/app';
 
 describe('example app: sessions in Redis (REDIS_URL)', function () {
   let emu: RunningEmulator;

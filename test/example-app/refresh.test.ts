@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { oauthLogin, sessionCookie, sessionIdOf, storedTokens, useApp, withApp } from './helpers';
+import {
+  oauthLogin,
+  sessionCookie,
+  sessionIdOf,
+  storedTokens,
+  useApp,
+  withApp,
+} from './support/app';
 
 describe('example app: token refresh', () => {
   const setup = useApp();

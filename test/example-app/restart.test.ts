@@ -10,7 +10,7 @@ import {
   startEmulator,
   tempDir,
   type RunningApp,
-} from './helpers';
+} from './support/app';
 
 describe('example app: the default SQLite session store', () => {
   let emu: RunningEmulator;

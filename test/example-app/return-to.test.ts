@@ -1,10 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { safeReturnTo } from '../../example-app/src/return-to';
-import {
-  loginOrLogoutReturnTo,
-  offsiteReturnTo,
-} from '../reliability/support/return-to-arbitraries';
+import { loginOrLogoutReturnTo, offsiteReturnTo } from './support/return-to-arbitraries';
 
 const APP = 'https://app.example';
 

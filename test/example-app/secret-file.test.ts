@@ -2,7 +2,7 @@ import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { readOrCreateSecret } from '../../example-app/src/secret-file';
-import { raceChildren, tempDir } from './helpers';
+import { raceChildren, tempDir } from './support/app';
 
 function mode(path: string): string {
   return (statSync(path).mode & 0o777).toString(8);

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import type { SessionData } from 'express-session';
 import { SqliteSessionStore } from '../../example-app/src/sqlite-store';
-import { raceChildren, tempDir } from './helpers';
+import { raceChildren, tempDir } from './support/app';
 
 const MINUTE = 60_000;
 

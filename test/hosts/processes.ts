@@ -3,7 +3,7 @@
  * (npm, tsc) and servers that print where they listen and run until stopped.
  */
 import { spawn } from 'node:child_process';
-import { stopChild } from '../helpers/redis-server';
+import { stopChild } from '../support/redis-server';
 
 /** Runs `file ...args` in `cwd`; resolves with stdout, rejects with both outputs on failure. */
 export function runCommand(

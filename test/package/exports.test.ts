@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { node } from './run';
+import { node } from './support/run';
 
 /** What both module systems must see, checked inside the child process. */
 const CHECKS = `

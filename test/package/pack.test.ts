@@ -3,7 +3,7 @@ import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import ts from 'typescript';
-import { ROOT, run } from './run';
+import { ROOT, run } from './support/run';
 
 interface PackEntry {
   path: string;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { node } from './run';
+import { node } from './support/run';
 
 describe('strict TypeScript consumer', function () {
   this.timeout(180_000);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createEmulator, type RunningEmulator } from '../../lib/testing/index';
-import { authorizeURL, CALLBACK, postForm, pkcePair } from './helpers';
+import { authorizeURL, CALLBACK, postForm, pkcePair } from './support/emulator';
 
 function requestID(html: string): string {
   const match = /name="request_id" value="([^"]+)"/.exec(html);

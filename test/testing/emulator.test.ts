@@ -3,8 +3,9 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import { generate } from 'selfsigned';
-import { parseJSONExact } from '../../lib/json';
+import { parseJSONExact } from '../../lib/http/json';
 import { createEmulator, type RunningEmulator } from '../../lib/testing/index';
+import { withClockAhead } from '../support/clock';
 import {
   authorizeURL,
   basic,
@@ -14,8 +15,7 @@ import {
   postCredentials,
   postForm,
   rawRequest,
-  withClockAhead,
-} from './helpers';
+} from './support/emulator';
 
 const JSON_ACCEPT = { accept: 'application/json' };
 

@@ -9,7 +9,7 @@ import {
   postForm,
   rawRequest,
   type RawResult,
-} from './helpers';
+} from './support/emulator';
 
 const HEADERS = { authorization: DEMO_BASIC, accept: 'application/json' };
 

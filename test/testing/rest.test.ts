@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { parseJSONExact } from '../../lib/json';
+import { parseJSONExact } from '../../lib/http/json';
 import { createEmulator, type RunningEmulator } from '../../lib/testing/index';
-import { basic, DEMO_BASIC, login, withClockAhead } from './helpers';
+import { withClockAhead } from '../support/clock';
+import { basic, DEMO_BASIC, login } from './support/emulator';
 
 const JSON_ACCEPT = { accept: 'application/json' };
 const AUTH_ISSUE = '{"status":"401","exception message":"authentication issue"}';

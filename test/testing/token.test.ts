@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { createEmulator, type RunningEmulator } from '../../lib/testing/index';
+import { withClockAhead } from '../support/clock';
 import {
   approvedCode,
   basic,
@@ -8,8 +9,7 @@ import {
   pkcePair,
   postCredentials,
   postForm,
-  withClockAhead,
-} from './helpers';
+} from './support/emulator';
 
 interface TokenBody {
   access_token?: string;
