@@ -17,6 +17,7 @@ import {
   installedCopies,
   packTarball,
   removeTarball,
+  treeProblems,
 } from './project';
 
 /** Settings the emulator launcher prints. */
@@ -70,6 +71,10 @@ function describeHost(host: Host, tarball: () => string): void {
       for (const name of host.single) {
         expect(await installedCopies(work, name), name).to.deep.equal([`node_modules/${name}`]);
       }
+    });
+
+    it('has every dependency within its range, as npm ls checks', async () => {
+      expect(await treeProblems(work)).to.deep.equal([]);
     });
 
     it("starts the emulator from the installed 'passport-agilecrm/testing'", async () => {
