@@ -146,6 +146,35 @@ export async function installedCopies(work: string, name: string): Promise<strin
   return found;
 }
 
+/**
+ * The packages a compiled entry point of a laid-out host imports, through its own modules: the
+ * bare specifiers of every `require("…")`, `import … from '…'` and `import('…')` reachable from
+ * `entry` by relative imports, without subpaths (`@nestjs/common`, not `@nestjs/common/x`).
+ */
+export async function importedPackages(work: string, entry: string): Promise<string[]> {
+  const specifier =
+    /\brequire\(\s*["']([^"']+)["']\s*\)|\bfrom\s*["']([^"']+)["']|\bimport\s*\(?\s*["']([^"']+)["']/g;
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const visit = async (file: string): Promise<void> => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = await readFile(file, 'utf8');
+    for (const match of code.matchAll(specifier)) {
+      const name = match[1] ?? match[2] ?? match[3] ?? '';
+      if (name.startsWith('.')) {
+        const target = path.resolve(path.dirname(file), name);
+        await visit(target.endsWith('.js') ? target : `${target}.js`);
+      } else {
+        const parts = name.split('/');
+        packages.add(parts.slice(0, name.startsWith('@') ? 2 : 1).join('/'));
+      }
+    }
+  };
+  await visit(path.join(work, entry));
+  return [...packages].sort();
+}
+
 /** The host's manifest and this package's dependencies: what the installed tree depends on. */
 async function installKey(manifest: string): Promise<string> {
   const own = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as {
