@@ -68,6 +68,7 @@ const nestApps: HostApp[] = [
     logins: [oauth, apiKey],
   },
   { title: 'OAuth with callbackArity: true', entry: 'dist/src/arity/main.js', logins: [oauth] },
+  jwtApp('dist/src/jwt/main.js'),
 ];
 
 const expressApps: HostApp[] = [
