@@ -76,6 +76,14 @@ const expressApps: HostApp[] = [
   jwtApp('dist/src/token-main.js'),
 ];
 
+/** The Fastify setup with CookiePendingLoginStore: request.res linked, the session plugin kept. */
+const fastifyCookieApp = (entry: string): HostApp => ({
+  title: 'pending logins in a sealed cookie, request.res linked to the reply',
+  entry,
+  logins: [oauth, apiKey],
+  pending: 'cookie',
+});
+
 export const HOSTS: Host[] = [
   {
     name: 'nest11',
@@ -117,7 +125,16 @@ export const HOSTS: Host[] = [
     shared: ['fastify'],
     tsconfigs: ['tsconfig.json'],
     single: ['@types/passport'],
-    apps: [{ title: 'login', entry: 'dist/src/session-main.js', logins: [oauth, apiKey] }],
+    apps: [
+      { title: 'login', entry: 'dist/src/session-main.js', logins: [oauth, apiKey] },
+      fastifyCookieApp('dist/src/cookie-main.js'),
+      {
+        title: 'pending logins in a sealed cookie, no request.res',
+        entry: 'dist/src/unlinked-main.js',
+        logins: [{ kind: 'unlinked', path: '/auth/agilecrm' }],
+        pending: 'cookie',
+      },
+    ],
   },
   {
     name: 'fastify-secure-session',
@@ -130,6 +147,10 @@ export const HOSTS: Host[] = [
         title: 'login',
         entry: 'dist/src/secure-session-main.js',
         logins: [oauth, apiKey],
+        env: { SESSION_SALT: 'mq9hDxBVDbspDR6n' },
+      },
+      {
+        ...fastifyCookieApp('dist/src/secure-cookie-main.js'),
         env: { SESSION_SALT: 'mq9hDxBVDbspDR6n' },
       },
     ],
