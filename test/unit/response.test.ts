@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { AgileCRMAPIError } from '../../lib';
-import { apiError, isSuccess } from '../../lib/response';
+import { apiError, isSuccess, quoteServerText } from '../../lib/response';
 import type { HttpResponse } from '../../lib/transport';
 
 function response(
@@ -35,6 +35,17 @@ describe('response handling', () => {
       const err = apiError(response(400, JSON.stringify(body)), 'profile request');
       expect(err.message).to.equal(`Agile CRM profile request failed with HTTP 400: ${expected}`);
     }
+  });
+
+  it('quotes no secret that starts or ends with a space, which quoting trims', () => {
+    // Found by the echo fuzz: a client secret echoed at the start of a token error's `error`.
+    const secret = ' !      "#$';
+    expect(quoteServerText(`${secret} and more`, [secret])).to.equal('[redacted] and more');
+    expect(quoteServerText(`more and ${secret} `, [' x y ', `${secret} `])).to.equal(
+      'more and [redacted]',
+    );
+    // Still cut out after control characters, removed as spaces, join its pieces together.
+    expect(quoteServerText('k3y\u0000s3cret', ['k3y s3cret'])).to.equal('[redacted]');
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {
