@@ -28,11 +28,13 @@ const MAX_PASSES = 4;
 
 /**
  * Text a server sent, fit to quote in an error message: printable, without any sent form of
- * `secrets`, and at most {@link MAX_QUOTED_LENGTH} characters. Redaction runs after control
- * characters are removed, since removing them can join the pieces of a secret back together.
+ * `secrets`, and at most {@link MAX_QUOTED_LENGTH} characters. Redaction runs before control
+ * characters are removed and the text trimmed, which would leave a secret starting or ending
+ * with a space unmatched, and again after, since removing them can join the pieces of a secret
+ * back together.
  */
 export function quoteServerText(text: string, secrets: readonly (string | undefined)[]): string {
-  return truncate(redact(printable(text), secrets), MAX_QUOTED_LENGTH);
+  return truncate(redact(printable(redact(text, secrets)), secrets), MAX_QUOTED_LENGTH);
 }
 
 /** {@link printable} and {@link truncate} together. */

@@ -8,15 +8,17 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { readmePrograms } from './docs';
 import { HOSTS, type Host, type HostApp, type Login } from './hosts';
-import { DEMO, apiKeyLogin, oauthLogin } from './login';
+import { DEMO, apiKeyLogin, oauthLogin, unlinkedLoginStart, type AppShape } from './login';
 import { startServer, type RunningServer } from './processes';
 import {
   addFiles,
   compileHost,
+  importedPackages,
   installHost,
   installedCopies,
   packTarball,
   removeTarball,
+  treeProblems,
 } from './project';
 
 /** Settings the emulator launcher prints. */
@@ -72,6 +74,10 @@ function describeHost(host: Host, tarball: () => string): void {
       }
     });
 
+    it('has every dependency within its range, as npm ls checks', async () => {
+      expect(await treeProblems(work)).to.deep.equal([]);
+    });
+
     it("starts the emulator from the installed 'passport-agilecrm/testing'", async () => {
       emulator = await startServer('dist/test/emulator.js', {
         cwd: work,
@@ -89,6 +95,7 @@ function describeHost(host: Host, tarball: () => string): void {
 }
 
 function describeApp(app: HostApp, laidOut: () => { work: string; settings: EmulatorSettings }) {
+  const shape: AppShape = { pending: app.pending ?? 'session', user: app.user ?? 'session' };
   describe(app.title, () => {
     let server: RunningServer | undefined;
     let url = '';
@@ -104,6 +111,8 @@ function describeApp(app: HostApp, laidOut: () => { work: string; settings: Emul
           AGILECRM_BASE_URL: settings.baseURL,
           AGILECRM_DOMAIN: DEMO.domain,
           SESSION_SECRET: 'hosts-suite-session-secret-0123456789',
+          PENDING_LOGIN_SECRET: 'hosts-suite-pending-login-secret-0123456789',
+          JWT_SECRET: 'hosts-suite-jwt-secret-0123456789',
           ...app.env,
         },
         ready: /Listening on (http:\/\/127\.0\.0\.1:\d+)/,
@@ -115,16 +124,38 @@ function describeApp(app: HostApp, laidOut: () => { work: string; settings: Emul
 
     after(() => server?.stop());
 
+    if (shape.user === 'token') {
+      it('loads no session middleware', async () => {
+        const imported = await importedPackages(laidOut().work, app.entry);
+        expect(imported).to.include('passport-agilecrm');
+        expect(imported).not.to.include('express-session');
+      });
+    }
+
     for (const login of app.logins) {
+      if (login.kind === 'unlinked') {
+        it(`fails the login start at ${login.path} at once, saying request.res is missing`, async () => {
+          // Twice: the error ends that request only.
+          for (const attempt of [1, 2]) {
+            const { status, body } = await unlinkedLoginStart(url, login.path);
+            expect(status, `attempt ${attempt}`).to.equal(500);
+            expect(JSON.parse(body))
+              .to.have.property('message')
+              .that.includes('CookiePendingLoginStore needs the response to set its cookie')
+              .and.includes('request.res = reply');
+          }
+        });
+        continue;
+      }
       it(title(login), async () => {
-        const user = await runLogin(url, login, DEMO.apiKey).catch((err: unknown) => {
+        const user = await runLogin(url, login, DEMO.apiKey, shape).catch((err: unknown) => {
           throw withOutput(err, server);
         });
         expect(user).to.include({ id: DEMO.userID, name: DEMO.name, domain: DEMO.domain });
       });
       if (login.kind === 'apikey') {
         it('refuses a wrong API key', async () => {
-          expect(await runLogin(url, login, 'not-the-key')).to.equal(undefined);
+          expect(await runLogin(url, login, 'not-the-key', shape)).to.equal(undefined);
         });
       }
     }
@@ -133,14 +164,14 @@ function describeApp(app: HostApp, laidOut: () => { work: string; settings: Emul
 
 function title(login: Login): string {
   return login.kind === 'oauth'
-    ? `logs in with Agile CRM (OAuth) from ${login.path}`
+    ? `logs in with Agile CRM (OAuth) from ${login.path}, and refuses its callback replayed`
     : `logs in with an API key posted to ${login.path}`;
 }
 
-function runLogin(url: string, login: Login, apiKey: string): Promise<unknown> {
+function runLogin(url: string, login: Login, apiKey: string, shape: AppShape): Promise<unknown> {
   return login.kind === 'oauth'
-    ? oauthLogin(url, login.path)
-    : apiKeyLogin(url, login.path, { domain: DEMO.domain, email: DEMO.email, apiKey });
+    ? oauthLogin(url, login.path, shape)
+    : apiKeyLogin(url, login.path, { domain: DEMO.domain, email: DEMO.email, apiKey }, shape);
 }
 
 /** Adds what the app printed to a failure, where the app's own error usually is. */

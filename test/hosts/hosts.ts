@@ -8,7 +8,11 @@
  */
 
 /** One login the driver performs against an app. */
-export type Login = { kind: 'oauth'; path: string } | { kind: 'apikey'; path: string };
+export type Login =
+  | { kind: 'oauth'; path: string }
+  | { kind: 'apikey'; path: string }
+  /** An OAuth login start that must fail at once: the app links no reply to its requests. */
+  | { kind: 'unlinked'; path: string };
 
 /** One entry point of a host project. */
 export interface HostApp {
@@ -18,6 +22,16 @@ export interface HostApp {
   logins: Login[];
   /** Settings beyond the emulator's, which every app gets. */
   env?: Record<string, string>;
+  /**
+   * Where pending logins wait between the redirect and the callback: the session (default) or
+   * `CookiePendingLoginStore`'s sealed cookie.
+   */
+  pending?: 'session' | 'cookie';
+  /**
+   * How the app knows a logged-in user: its session (default), or the token it answers a login
+   * with, sent back as `Authorization: Bearer`, by an app that loads no session middleware.
+   */
+  user?: 'session' | 'token';
 }
 
 export interface Host {
@@ -38,6 +52,15 @@ export interface Host {
 const oauth: Login = { kind: 'oauth', path: '/auth/agilecrm' };
 const apiKey: Login = { kind: 'apikey', path: '/login/apikey' };
 
+/** The JWT setup: `session: false`, no session middleware, pending logins in the cookie. */
+const jwtApp = (entry: string): HostApp => ({
+  title: 'JWT: session: false and no session middleware, pending logins in a sealed cookie',
+  entry,
+  logins: [oauth, apiKey],
+  pending: 'cookie',
+  user: 'token',
+});
+
 const nestApps: HostApp[] = [
   {
     title: 'both strategies through PassportStrategy without callbackArity',
@@ -45,7 +68,21 @@ const nestApps: HostApp[] = [
     logins: [oauth, apiKey],
   },
   { title: 'OAuth with callbackArity: true', entry: 'dist/src/arity/main.js', logins: [oauth] },
+  jwtApp('dist/src/jwt/main.js'),
 ];
+
+const expressApps: HostApp[] = [
+  { title: 'express-session', entry: 'dist/src/main.js', logins: [oauth, apiKey] },
+  jwtApp('dist/src/token-main.js'),
+];
+
+/** The Fastify setup with CookiePendingLoginStore: request.res linked, the session plugin kept. */
+const fastifyCookieApp = (entry: string): HostApp => ({
+  title: 'pending logins in a sealed cookie, request.res linked to the reply',
+  entry,
+  logins: [oauth, apiKey],
+  pending: 'cookie',
+});
 
 export const HOSTS: Host[] = [
   {
@@ -71,7 +108,7 @@ export const HOSTS: Host[] = [
     tsconfigs: ['tsconfig.json'],
     readme: true,
     single: ['@types/express', 'passport', '@types/passport'],
-    apps: [{ title: 'express-session', entry: 'dist/src/main.js', logins: [oauth, apiKey] }],
+    apps: expressApps,
   },
   {
     name: 'express5',
@@ -80,7 +117,7 @@ export const HOSTS: Host[] = [
     tsconfigs: ['tsconfig.json'],
     readme: true,
     single: ['@types/express', 'passport', '@types/passport'],
-    apps: [{ title: 'express-session', entry: 'dist/src/main.js', logins: [oauth, apiKey] }],
+    apps: expressApps,
   },
   {
     name: 'fastify-session',
@@ -88,7 +125,16 @@ export const HOSTS: Host[] = [
     shared: ['fastify'],
     tsconfigs: ['tsconfig.json'],
     single: ['@types/passport'],
-    apps: [{ title: 'login', entry: 'dist/src/session-main.js', logins: [oauth, apiKey] }],
+    apps: [
+      { title: 'login', entry: 'dist/src/session-main.js', logins: [oauth, apiKey] },
+      fastifyCookieApp('dist/src/cookie-main.js'),
+      {
+        title: 'pending logins in a sealed cookie, no request.res',
+        entry: 'dist/src/unlinked-main.js',
+        logins: [{ kind: 'unlinked', path: '/auth/agilecrm' }],
+        pending: 'cookie',
+      },
+    ],
   },
   {
     name: 'fastify-secure-session',
@@ -101,6 +147,10 @@ export const HOSTS: Host[] = [
         title: 'login',
         entry: 'dist/src/secure-session-main.js',
         logins: [oauth, apiKey],
+        env: { SESSION_SALT: 'mq9hDxBVDbspDR6n' },
+      },
+      {
+        ...fastifyCookieApp('dist/src/secure-cookie-main.js'),
         env: { SESSION_SALT: 'mq9hDxBVDbspDR6n' },
       },
     ],

@@ -13,18 +13,43 @@ export const DEMO = {
   name: 'Dana Demo',
 };
 
+/** How an app keeps its logins (see `HostApp` in hosts.ts). */
+export interface AppShape {
+  pending: 'session' | 'cookie';
+  user: 'session' | 'token';
+}
+
+/** `CookiePendingLoginStore`'s cookie over plain HTTP (on HTTPS it gets `__Host-`). */
+export const PENDING_COOKIE = 'agilecrm_pending';
+
 /** Requests bounded in time: a host that hangs fails its test instead of the suite. */
 const REQUEST_TIMEOUT = 10_000;
 
 /** A cookie jar and `fetch` without automatic redirects. */
 export class Browser {
-  readonly #cookies = new Map<string, Map<string, string>>();
+  readonly #cookies: Map<string, Map<string, string>>;
+  /** Per origin, the name of each cookie it set, in order (clearing ones included). */
+  readonly #set = new Map<string, string[]>();
 
-  /** GET, or POST `form` as application/x-www-form-urlencoded. */
-  async request(url: string, form?: Record<string, string>): Promise<Response> {
+  constructor(cookies = new Map<string, Map<string, string>>()) {
+    this.#cookies = cookies;
+  }
+
+  /**
+   * GET, or POST `form` as application/x-www-form-urlencoded, with the origin's cookies and
+   * `headers`.
+   */
+  async request(
+    url: string,
+    options: { form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
+    const { form } = options;
     const target = new URL(url);
     const jar = this.#cookies.get(target.origin) ?? new Map<string, string>();
-    const headers: Record<string, string> = { accept: 'text/html,application/json' };
+    const headers: Record<string, string> = {
+      accept: 'text/html,application/json',
+      ...options.headers,
+    };
     if (jar.size > 0) {
       headers['cookie'] = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
     }
@@ -36,16 +61,48 @@ export class Browser {
       redirect: 'manual',
       signal: AbortSignal.timeout(REQUEST_TIMEOUT),
     });
+    const set = this.#set.get(target.origin) ?? [];
     for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const at = pair.indexOf('=');
-      const name = pair.slice(0, at).trim();
+      const { name, value } = parseSetCookie(line);
+      set.push(name);
       if (/max-age=0|expires=thu, 01 jan 1970/i.test(line)) jar.delete(name);
-      else jar.set(name, pair.slice(at + 1).trim());
+      else jar.set(name, value);
     }
     this.#cookies.set(target.origin, jar);
+    this.#set.set(target.origin, set);
     return res;
   }
+
+  /** The value of cookie `name` of `origin`, or `undefined`. */
+  cookie(origin: string, name: string): string | undefined {
+    return this.#cookies.get(origin)?.get(name);
+  }
+
+  /** The names of the cookies `origin` has set, each once. */
+  cookiesSetBy(origin: string): string[] {
+    return [...new Set(this.#set.get(origin))];
+  }
+
+  /** Another browser holding a copy of this one's cookies, as a saved or stolen copy would. */
+  copy(): Browser {
+    return new Browser(new Map([...this.#cookies].map(([origin, jar]) => [origin, new Map(jar)])));
+  }
+}
+
+/** The name, value and attributes (lower-cased names) of a `Set-Cookie` line. */
+function parseSetCookie(line: string): {
+  name: string;
+  value: string;
+  attributes: Map<string, string>;
+} {
+  const [pair = '', ...rest] = line.split(';');
+  const at = pair.indexOf('=');
+  const attributes = new Map<string, string>();
+  for (const attribute of rest) {
+    const [key = '', ...value] = attribute.trim().split('=');
+    attributes.set(key.toLowerCase(), value.join('='));
+  }
+  return { name: pair.slice(0, at).trim(), value: pair.slice(at + 1).trim(), attributes };
 }
 
 /** Where a redirect points, resolved against the request's URL; fails unless it is one. */
@@ -59,9 +116,13 @@ async function redirectFrom(res: Response, what: string): Promise<URL> {
   return new URL(location, res.url);
 }
 
-/** The logged-in user as the app's `GET /me` shows it, or `undefined` when it answers 401 or 403. */
-export async function currentUser(browser: Browser, app: string): Promise<unknown> {
-  const res = await browser.request(`${app}/me`);
+/**
+ * The logged-in user as the app's `GET /me` shows it (with `token` as a bearer token), or
+ * `undefined` when it answers 401 or 403.
+ */
+export async function currentUser(browser: Browser, app: string, token?: string): Promise<unknown> {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const res = await browser.request(`${app}/me`, { headers });
   if (res.status === 401 || res.status === 403) return undefined;
   expect(res.status, 'GET /me').to.equal(200);
   return res.json();
@@ -70,15 +131,49 @@ export async function currentUser(browser: Browser, app: string): Promise<unknow
 /**
  * A whole "Log in with Agile CRM": the app redirects to the emulator's consent page, the user
  * approves, the emulator redirects back with a code, and the callback logs the user in.
- * Returns the user as the app's `GET /me` shows it afterwards.
+ * Checks on the way where the pending login waited (`shape.pending`), and that the callback,
+ * sent again, is refused. Returns the user as the app's `GET /me` shows it afterwards.
  */
-export async function oauthLogin(app: string, startPath: string): Promise<unknown> {
+export async function oauthLogin(
+  app: string,
+  startPath: string,
+  shape: AppShape,
+): Promise<unknown> {
   const browser = new Browser();
+  const { origin } = new URL(app);
   const start = await browser.request(`${app}${startPath}`);
   const authorize = await redirectFrom(start, `GET ${startPath}`);
   expect(authorize.pathname, 'the authorization endpoint').to.equal(
     `/${DEMO.domain}/oauth/authorize`,
   );
+  if (shape.pending === 'cookie') expectSealedPendingLogin(start, authorize);
+  const callback = await approve(browser, authorize);
+  expect(callback.origin, 'the callback goes back to the app').to.equal(origin);
+  expect(callback.searchParams.get('code'), 'the callback has a code').to.be.a('string');
+
+  const cookiesBeforeCallback = browser.copy();
+  const finished = await browser.request(callback.href);
+  const user =
+    shape.user === 'session'
+      ? await sessionLogin(browser, app, finished, `GET ${callback.pathname}`)
+      : await tokenLogin(browser, app, finished, `GET ${callback.pathname}`);
+  if (shape.pending === 'cookie') {
+    expect(browser.cookie(origin, PENDING_COOKIE), 'the callback clears the cookie').to.equal(
+      undefined,
+    );
+  }
+
+  const strict = shape.pending === 'cookie';
+  expectRefused(await browser.request(callback.href), strict, 'the callback sent again');
+  // A copy of the cookies from before the callback (with CookiePendingLoginStore, one that still
+  // holds the login) is refused too.
+  const replayed = await cookiesBeforeCallback.request(callback.href);
+  expectRefused(replayed, strict, 'the callback replayed with its original cookies');
+  return user;
+}
+
+/** Approves the login on the emulator's consent page; returns the callback it redirects to. */
+async function approve(browser: Browser, authorize: URL): Promise<URL> {
   const consent = await browser.request(authorize.href);
   const page = await consent.text();
   expect(consent.status, 'the consent page').to.equal(200);
@@ -86,16 +181,88 @@ export async function oauthLogin(app: string, startPath: string): Promise<unknow
   const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1];
   expect(requestID, 'the consent form').to.be.a('string');
   const approved = await browser.request(new URL(action!, authorize).href, {
-    request_id: requestID!,
-    decision: 'approve',
+    form: { request_id: requestID!, decision: 'approve' },
   });
-  const callback = await redirectFrom(approved, 'approving');
-  expect(callback.origin, 'the callback goes back to the app').to.equal(new URL(app).origin);
-  expect(callback.searchParams.get('code'), 'the callback has a code').to.be.a('string');
-  const finished = await browser.request(callback.href);
-  const landing = await redirectFrom(finished, `GET ${callback.pathname}`);
-  expect(landing.pathname, 'after the callback').to.equal('/');
+  return redirectFrom(approved, 'approving');
+}
+
+/**
+ * The login start of an app with `CookiePendingLoginStore` sets that one cookie and no other (no
+ * session is stored), with the store's attributes and a value that does not show the login.
+ */
+function expectSealedPendingLogin(start: Response, authorize: URL): void {
+  const lines = start.headers.getSetCookie();
+  expect(
+    lines.map((line) => parseSetCookie(line).name),
+    'the login start sets the pending-login cookie and no session cookie',
+  ).to.deep.equal([PENDING_COOKIE]);
+  const { value, attributes } = parseSetCookie(lines[0]!);
+  expect(Object.fromEntries(attributes), 'its attributes').to.deep.equal({
+    'max-age': '600',
+    path: '/',
+    httponly: '',
+    samesite: 'Lax',
+  });
+  const opened = Buffer.from(value, 'base64url').toString('latin1');
+  for (const secret of [DEMO.domain, authorize.searchParams.get('state')!]) {
+    expect(opened, 'the cookie is sealed').not.to.include(secret);
+  }
+}
+
+/**
+ * A login that ends in a session: a redirect to `/`, the session cookie set; returns the user
+ * `GET /me` shows with that cookie.
+ */
+async function sessionLogin(
+  browser: Browser,
+  app: string,
+  res: Response,
+  what: string,
+): Promise<unknown> {
+  const landing = await redirectFrom(res, what);
+  expect(landing.pathname, `after ${what}`).to.equal('/');
   return currentUser(browser, app);
+}
+
+/**
+ * A login answered with the app's own token, in an app without sessions: the token opens
+ * `GET /me`, the browser's cookies alone do not, and the app set no cookie but the pending
+ * login's. Returns the user `GET /me` shows with the token.
+ */
+async function tokenLogin(
+  browser: Browser,
+  app: string,
+  res: Response,
+  what: string,
+): Promise<unknown> {
+  expect(res.status, `${what} answers with a token`).to.equal(200);
+  const { token } = (await res.json()) as { token?: unknown };
+  expect(token, `${what}: the token`).to.be.a('string');
+  expect(await currentUser(browser, app), 'GET /me without the token').to.equal(undefined);
+  expect(await currentUser(browser, app, 'not.a.token'), 'GET /me with a forged token').to.equal(
+    undefined,
+  );
+  expect(browser.cookiesSetBy(new URL(app).origin), 'cookies set').to.satisfy((names: string[]) =>
+    names.every((name) => name === PENDING_COOKIE),
+  );
+  return currentUser(browser, app, token as string);
+}
+
+/**
+ * A callback the app refuses: 403 (with `strict`), or as the app's own failure handling answers
+ * it (401 from NestJS's AuthGuard, Express's failureRedirect), never a login.
+ */
+function expectRefused(res: Response, strict: boolean, what: string): void {
+  if (strict) {
+    expect(res.status, what).to.equal(403);
+    return;
+  }
+  const location = res.headers.get('location');
+  const landing = location === null ? undefined : new URL(location, res.url).pathname;
+  expect(
+    [401, 403].includes(res.status) || landing === '/login',
+    `${what}: refused, got ${res.status} ${location ?? ''}`,
+  ).to.equal(true);
 }
 
 /**
@@ -106,16 +273,27 @@ export async function apiKeyLogin(
   app: string,
   path: string,
   credentials: { domain: string; email: string; apiKey: string },
+  shape: AppShape,
 ): Promise<unknown> {
   const browser = new Browser();
-  const res = await browser.request(`${app}${path}`, credentials);
-  if (res.status >= 300 && res.status <= 399) {
-    const landing = await redirectFrom(res, `POST ${path}`);
-    if (landing.pathname !== '/') return undefined;
-  } else if (res.status === 401) {
-    return undefined;
-  } else {
-    expect.fail(`POST ${path}: expected a redirect or 401, got ${res.status}`);
-  }
+  const res = await browser.request(`${app}${path}`, { form: credentials });
+  if (res.status === 401) return undefined;
+  if (shape.user === 'token') return tokenLogin(browser, app, res, `POST ${path}`);
+  const landing = await redirectFrom(res, `POST ${path}`);
+  if (landing.pathname !== '/') return undefined;
   return currentUser(browser, app);
+}
+
+/**
+ * The login start of an app whose `CookiePendingLoginStore` cannot reach the reply: answered at
+ * once, with no redirect and no cookie. Returns the status and body.
+ */
+export async function unlinkedLoginStart(
+  app: string,
+  path: string,
+): Promise<{ status: number; body: string }> {
+  const res = await new Browser().request(`${app}${path}`);
+  expect(res.headers.get('location'), 'no redirect to Agile CRM').to.equal(null);
+  expect(res.headers.getSetCookie(), 'no cookie').to.deep.equal([]);
+  return { status: res.status, body: await res.text() };
 }

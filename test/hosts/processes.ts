@@ -5,11 +5,19 @@
 import { spawn } from 'node:child_process';
 import { stopChild } from '../support/redis-server';
 
-/** Runs `file ...args` in `cwd`; resolves with stdout, rejects with both outputs on failure. */
+/**
+ * Runs `file ...args` in `cwd`; resolves with stdout, rejects with both outputs on failure (an
+ * exit code other than 0, or than those of `exitCodes`).
+ */
 export function runCommand(
   file: string,
   args: readonly string[],
-  options: { cwd: string; timeout: number; env?: NodeJS.ProcessEnv },
+  options: {
+    cwd: string;
+    timeout: number;
+    env?: NodeJS.ProcessEnv;
+    exitCodes?: readonly number[];
+  },
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
@@ -31,7 +39,7 @@ export function runCommand(
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (code === 0) resolve(stdout);
+      if (code !== null && (options.exitCodes ?? [0]).includes(code)) resolve(stdout);
       else {
         const why = signal === null ? `exit code ${code}` : `${signal} after ${options.timeout} ms`;
         reject(

@@ -110,6 +110,21 @@ export async function compileHost(work: string, tsconfig = 'tsconfig.json'): Pro
   });
 }
 
+/**
+ * What `npm ls` finds wrong in a laid-out host's installed tree: a dependency missing, or
+ * resolved outside its range (a package requiring `cookie@^1` that finds 0.7). Packages are
+ * extraneous there by design (the tarball is installed with --no-save), so that is left out.
+ */
+export async function treeProblems(work: string): Promise<string[]> {
+  const out = await runCommand(npm, ['ls', '--all', '--json'], {
+    cwd: work,
+    timeout: 60_000,
+    exitCodes: [0, 1],
+  });
+  const { problems = [] } = JSON.parse(out) as { problems?: string[] };
+  return problems.filter((problem) => !problem.startsWith('extraneous:'));
+}
+
 /** The paths under the host's node_modules where `name` is installed (one when deduplicated). */
 export async function installedCopies(work: string, name: string): Promise<string[]> {
   const found: string[] = [];
@@ -131,6 +146,35 @@ export async function installedCopies(work: string, name: string): Promise<strin
   return found;
 }
 
+/**
+ * The packages a compiled entry point of a laid-out host imports, through its own modules: the
+ * bare specifiers of every `require("…")`, `import … from '…'` and `import('…')` reachable from
+ * `entry` by relative imports, without subpaths (`@nestjs/common`, not `@nestjs/common/x`).
+ */
+export async function importedPackages(work: string, entry: string): Promise<string[]> {
+  const specifier =
+    /\brequire\(\s*["']([^"']+)["']\s*\)|\bfrom\s*["']([^"']+)["']|\bimport\s*\(?\s*["']([^"']+)["']/g;
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const visit = async (file: string): Promise<void> => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = await readFile(file, 'utf8');
+    for (const match of code.matchAll(specifier)) {
+      const name = match[1] ?? match[2] ?? match[3] ?? '';
+      if (name.startsWith('.')) {
+        const target = path.resolve(path.dirname(file), name);
+        await visit(target.endsWith('.js') ? target : `${target}.js`);
+      } else {
+        const parts = name.split('/');
+        packages.add(parts.slice(0, name.startsWith('@') ? 2 : 1).join('/'));
+      }
+    }
+  };
+  await visit(path.join(work, entry));
+  return [...packages].sort();
+}
+
 /** The host's manifest and this package's dependencies: what the installed tree depends on. */
 async function installKey(manifest: string): Promise<string> {
   const own = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as {
@@ -142,14 +186,24 @@ async function installKey(manifest: string): Promise<string> {
     .digest('hex');
 }
 
-/** Replaces the installed passport-agilecrm with the tarball's contents. */
+/**
+ * Replaces the installed passport-agilecrm with the tarball's contents. Its own node_modules
+ * stays: npm nests there the dependencies whose range the host's copy does not meet (`cookie` 1
+ * beside express's `cookie` 0.7), and the install key covers them.
+ */
 async function swapInTarball(work: string, tarball: string): Promise<void> {
   const unpacked = await mkdtemp(path.join(work, '.unpack-'));
   try {
     await runCommand('tar', ['-xzf', tarball, '-C', unpacked], { cwd: work, timeout: 60_000 });
     const target = path.join(work, 'node_modules', 'passport-agilecrm');
+    const fresh = path.join(unpacked, 'package');
+    await rename(path.join(target, 'node_modules'), path.join(fresh, 'node_modules')).catch(
+      (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      },
+    );
     await rm(target, { recursive: true, force: true });
-    await rename(path.join(unpacked, 'package'), target);
+    await rename(fresh, target);
   } finally {
     await rm(unpacked, { recursive: true, force: true });
   }

@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { authorizationSecrets, redact, redactJSON } from '../../lib/http/safe-text';
+import {
+  authorizationSecrets,
+  quoteServerText,
+  redact,
+  redactJSON,
+} from '../../lib/http/safe-text';
 
 describe('redact', () => {
   it('cuts out a secret as written, percent-encoded (either case) and form-encoded', () => {
@@ -48,5 +53,18 @@ describe('redact', () => {
     expect(secrets).to.include('k+y z');
     expect(secrets).to.include(header.slice('Basic '.length));
     expect(secrets).to.include(Buffer.from('dana%40acme.example:k%2By%20z').toString('base64'));
+  });
+});
+
+describe('quoteServerText', () => {
+  it('quotes no secret that starts or ends with a space, which quoting trims', () => {
+    // Found by the echo fuzz: a client secret echoed at the start of a token error's `error`.
+    const secret = ' !      "#$';
+    expect(quoteServerText(`${secret} and more`, [secret])).to.equal('[redacted] and more');
+    expect(quoteServerText(`more and ${secret} `, [' x y ', `${secret} `])).to.equal(
+      'more and [redacted]',
+    );
+    // Still cut out after control characters, removed as spaces, join its pieces together.
+    expect(quoteServerText('k3y\u0000s3cret', ['k3y s3cret'])).to.equal('[redacted]');
   });
 });

@@ -1,8 +1,10 @@
 // src/secure-session-main.ts
 import secureSession from '@fastify/secure-session';
 import Fastify from 'fastify';
+import { useStrategies } from './passport.js';
 import { loginRoutes } from './routes.js';
 
+useStrategies();
 const app = Fastify();
 // A cookie-only session: the whole session, pending logins included, is encrypted in the cookie.
 await app.register(secureSession, {

@@ -2,8 +2,10 @@
 import cookie from '@fastify/cookie';
 import session from '@fastify/session';
 import Fastify from 'fastify';
+import { useStrategies } from './passport.js';
 import { loginRoutes } from './routes.js';
 
+useStrategies();
 const app = Fastify();
 await app.register(cookie);
 await app.register(session, { secret: process.env.SESSION_SECRET!, cookie: { secure: 'auto' } });

@@ -9,7 +9,9 @@ export async function loginRoutes(app: FastifyInstance): Promise<void> {
   await app.register(fastifyPassport.initialize());
   await app.register(fastifyPassport.secureSession());
 
-  const done = { successRedirect: '/', failureRedirect: '/login' };
+  // A refused login answers with its status: 401 for a wrong API key, 403 for a forged or
+  // replayed callback.
+  const done = { successRedirect: '/' };
   app.get('/auth/agilecrm', { preValidation: fastifyPassport.authenticate('agilecrm') }, () => {});
   app.get(
     '/auth/agilecrm/callback',
