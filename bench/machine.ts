@@ -1,5 +1,5 @@
 /**
- * The machine a run was made on, as the README's Performance section states it.
+ * The machine a run was made on, as bench/README.md states it.
  */
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';

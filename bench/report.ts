@@ -1,5 +1,5 @@
 /**
- * Turns the measured rounds into the printed table (Markdown, pasted into the README as is),
+ * Turns the measured rounds into the printed table (Markdown, pasted into bench/README.md as is),
  * the target checks, and the JSON result record.
  */
 import type { BenchConfig, VariantName } from './config';

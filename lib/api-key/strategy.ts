@@ -21,7 +21,7 @@ import {
 } from './credentials';
 import type { ApiKeyVerifyFunction, ApiKeyVerifyFunctionWithRequest } from './verify';
 
-/** Options shared by both verify styles. See the README's options table. */
+/** Options shared by both verify styles; docs/api-key.md describes each. */
 export interface ApiKeyStrategyOptionsBase {
   /** The one account users log in to; when omitted it is read from the request body. */
   domain?: string | undefined;

@@ -1,8 +1,8 @@
 /**
  * Visitors who are not logged in store nothing on the server: 3,000 anonymous requests across
  * every page such a visitor reaches (home, the friendly failure pages, 404, the API-key form
- * posted with bad input, logout) add no session row to SQLite and no session key to Redis.
- * Starting an OAuth login keeps its pending login in the session and is not part of this.
+ * posted with bad input, logout, and OAuth login starts that are never finished) add no session
+ * row to SQLite and no session key to Redis: a started login waits in its sealed cookie.
  */
 import { expect } from 'chai';
 import type { RunningEmulator } from 'passport-agilecrm/testing';
@@ -51,6 +51,8 @@ const VISITS: Record<string, Visit> = {
   stylesheet: get('/styles.css', 200),
   'profile (login required)': get('/profile', 303),
   '404': get('/no-such-page', 404),
+  'login start, never finished': get('/auth/agilecrm', 302),
+  'login start for a named account, never finished': get('/auth/agilecrm?account=demo', 302),
   'login start with a bad account': get('/auth/agilecrm?account=not%20an%20account', 400),
   'callback with a forged state': get('/auth/agilecrm/callback?code=x&state=forged', 403),
   'callback, access denied': get('/auth/agilecrm/callback?error=access_denied&state=x', 403),
