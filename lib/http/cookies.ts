@@ -3,8 +3,13 @@
  * whether the request came over HTTPS, and a `Set-Cookie` line added to its response.
  */
 import type { TLSSocket } from 'node:tls';
-import { parseCookie } from 'cookie';
 import { isRecord } from './json';
+
+/**
+ * The cookie parser, loaded on the first cookie read: only `CookiePendingLoginStore` reads
+ * cookies, so apps that keep pending logins in the session never load it.
+ */
+let cookieParser: typeof import('cookie') | undefined;
 
 /** The response methods of Node's `ServerResponse` (Express's `res`) that are used here. */
 interface NodeResponse {
@@ -29,7 +34,9 @@ export function requestCookie(req: unknown, name: string): string | undefined {
   const headers = isRecord(req) && isRecord(req['headers']) ? req['headers'] : undefined;
   const header = headers?.['cookie'];
   if (typeof header !== 'string' || !header.includes(name)) return undefined;
-  return parseCookie(header)[name];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  cookieParser ??= require('cookie') as typeof import('cookie');
+  return cookieParser.parseCookie(header)[name];
 }
 
 /**

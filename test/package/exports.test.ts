@@ -73,6 +73,23 @@ describe('package exports (built dist, by package name)', function () {
     expect(JSON.parse(out)).to.deep.equal([true, true]);
   });
 
+  it('the cookie parser is loaded by the first cookie read, not by require()', async () => {
+    const out = await node([
+      '-e',
+      `const loaded = () => Object.keys(require.cache).some((file) => /[\\\\/]node_modules[\\\\/]cookie[\\\\/]/.test(file));
+       const m = require('passport-agilecrm');
+       const atRequire = loaded();
+       const store = new m.CookiePendingLoginStore({ secret: 'x'.repeat(32) });
+       const headers = {};
+       const res = { getHeader: (n) => headers[n], setHeader: (n, v) => { headers[n.toLowerCase()] = v; } };
+       const req = { headers: { cookie: 'agilecrm_pending=x' }, secure: false, res };
+       store.take(req, 'handle').then((login) => {
+         console.log(JSON.stringify([atRequire, loaded(), login === undefined]));
+       });`,
+    ]);
+    expect(JSON.parse(out)).to.deep.equal([false, true, true]);
+  });
+
   it("the 'passport-agilecrm/testing' entry loads from both module systems", async () => {
     const out = await node([
       '--input-type=module',
