@@ -109,7 +109,8 @@ function distFiles(suffix: string, dir = path.join(ROOT, 'dist')): string[] {
 function runtimeImports(): Map<string, string> {
   const used = new Map<string, string>();
   for (const file of distFiles('.js')) {
-    for (const [, spec] of readFileSync(file, 'utf8').matchAll(/require\("([^"]+)"\)/g)) {
+    // tsc writes the requires of imports with double quotes; a require() in the source keeps its own.
+    for (const [, , spec] of readFileSync(file, 'utf8').matchAll(/require\((["'])([^"']+)\1\)/g)) {
       if (spec!.startsWith('.') || isBuiltin(spec!)) continue;
       if (!used.has(packageOf(spec!))) used.set(packageOf(spec!), path.relative(ROOT, file));
     }
